@@ -1,0 +1,33 @@
+// The API: every route of scimd, from a Request to a Response, independent of sockets.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/request.h"
+#include "store/store.h"
+
+namespace scimd::api {
+
+struct ServiceOptions {
+  std::string public_url;  // e.g. "https://scim.example.com" (no trailing slash)
+  std::size_t max_body_bytes = 1 << 20;
+};
+
+class Service {
+ public:
+  Service(std::shared_ptr<store::Store> store, ServiceOptions options);
+  ~Service();
+
+  // Never throws; every failure becomes a SCIM error response.
+  Response handle(const Request& request);
+
+  // Whether handling may block on a write (commit), so http/ runs it off the I/O threads.
+  static bool may_block(const Request& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace scimd::api

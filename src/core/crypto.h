@@ -1,0 +1,25 @@
+// Cryptographic primitives, all from OpenSSL: random bytes, SHA-256, HMAC, base64, and a
+// constant-time comparison.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace scimd::crypto {
+
+// n bytes from the OS CSPRNG (RAND_bytes). Aborts if the CSPRNG fails: nothing safe remains.
+std::string random_bytes(std::size_t n);
+
+std::string sha256(std::string_view data);  // 32 raw bytes
+std::string sha256_hex(std::string_view data);
+std::string hmac_sha256(std::string_view key, std::string_view data);  // 32 raw bytes
+
+std::string base64(std::string_view bytes);     // standard alphabet, padded
+std::string base64url(std::string_view bytes);  // URL-safe alphabet, no padding
+std::string hex(std::string_view bytes);
+
+// true iff a == b, in time that depends only on the lengths.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace scimd::crypto

@@ -1,0 +1,139 @@
+// The store: tenants, tokens, users, groups and memberships. One interface, one contract test
+// suite (tests/store/contract_test.cpp), backends behind it (SQLite now, PostgreSQL next);
+// api/ never knows which one it talks to.
+//
+// Every write runs in one transaction; a call returns only after that transaction is durable
+// (group commit may batch concurrent writes into one fsync). Reads never wait for writes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "core/result.h"
+#include "core/time.h"
+#include "scim/filter.h"
+#include "scim/member.h"
+#include "scim/resource.h"
+#include "scim/schema.h"
+
+namespace scimd::store {
+
+using TenantId = std::int64_t;
+
+struct Tenant {
+  TenantId id = 0;
+  std::string name;
+  std::string created;
+};
+
+struct TokenInfo {
+  std::int64_t id = 0;
+  TenantId tenant_id = 0;
+  std::string created;
+  std::optional<std::string> expires_at;  // null: valid until revoked
+};
+
+// A stored resource with its server-owned fields.
+struct Resource {
+  std::string id;
+  boost::json::object doc;  // see scim/resource.h
+  std::int64_t version = 1;
+  std::string created;
+  std::string last_modified;
+  std::vector<scim::MemberRef> members;  // Groups, when Fetch::members
+  std::vector<scim::GroupRef> groups;    // Users, when Fetch::groups
+};
+
+// What to load beside the document.
+struct Fetch {
+  bool members = false;  // Groups: the member rows (ordered by insertion)
+  bool groups = false;   // Users: the groups that directly hold the user
+};
+
+enum class SortOrder { ascending, descending };
+
+struct ListQuery {
+  const scim::Filter* filter = nullptr;  // validated; nullptr = all
+  std::int64_t start_index = 1;          // 1-based
+  std::int64_t count = 100;              // 0: only the total
+  std::optional<scim::AttrPath> sort_by; // default order: creation order (stable across pages)
+  SortOrder sort_order = SortOrder::ascending;
+  Fetch fetch;
+};
+
+struct ListPage {
+  std::int64_t total = 0;
+  std::vector<Resource> items;
+};
+
+// The outcome of a read-modify-write: the new document and membership changes.
+struct Change {
+  boost::json::object doc;
+  std::vector<scim::MemberOp> member_ops;
+};
+// Runs inside the write transaction with the current state (members loaded for groups only
+// if the mutation asked for them). Returning an error rolls back and changes nothing.
+using Mutation = std::function<Result<Change>(const Resource& current)>;
+
+struct Options {
+  std::string path;              // SQLite file
+  int read_connections = 4;      // pool of read-only connections
+  std::shared_ptr<const Clock> clock;  // defaults to the system clock
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Opens (creating and migrating as needed) the store named by a URL: "sqlite:PATH".
+  // Errors: invalid_value (unknown scheme), unavailable (cannot open).
+  static Result<std::unique_ptr<Store>> open(std::string_view url);
+
+  // --- tenants and tokens -------------------------------------------------------------
+  // Errors: uniqueness (name taken), invalid_value (name not [a-z0-9][a-z0-9-_.]{0,62}).
+  virtual Result<Tenant> create_tenant(std::string_view name) = 0;
+  virtual Result<Tenant> find_tenant(std::string_view name) = 0;  // not_found
+  virtual Result<std::vector<Tenant>> list_tenants() = 0;
+  // Deletes the tenant with all its tokens, users, groups and memberships.
+  virtual Status delete_tenant(std::string_view name) = 0;
+
+  // Stores a token by its SHA-256 (hex); the token itself is never stored.
+  virtual Status add_token(TenantId tenant, std::string_view sha256_hex) = 0;
+  // Sets expires_at = min(expires_at, until) on every token of the tenant (rotation with a
+  // grace period passes now+grace; revocation passes now).
+  virtual Status expire_tokens(TenantId tenant, TimePoint until) = 0;
+  virtual Result<std::vector<TokenInfo>> list_tokens(TenantId tenant) = 0;
+  // The tenant that owns a token hash, if the token exists and has not expired at `now`.
+  virtual Result<std::optional<Tenant>> find_token_owner(std::string_view sha256_hex,
+                                                         TimePoint now) = 0;
+
+  // --- users and groups ---------------------------------------------------------------
+  // Creates a resource with a new id. Groups: `members` become member rows (unknown ids are
+  // dropped). Errors: uniqueness (userName for users, displayName for groups, per tenant,
+  // case-insensitive).
+  virtual Result<Resource> create(TenantId tenant, scim::ResourceKind kind,
+                                  boost::json::object doc,
+                                  const std::vector<scim::MemberRef>& members) = 0;
+  virtual Result<Resource> get(TenantId tenant, scim::ResourceKind kind, std::string_view id,
+                               Fetch fetch) = 0;  // not_found
+  virtual Result<ListPage> list(TenantId tenant, scim::ResourceKind kind,
+                                const ListQuery& query) = 0;
+  // Read-modify-write in one transaction. `if_match`: the version the client saw
+  // (precondition_failed if different). The version is bumped only if something changed.
+  // `fetch` says what `current` (and the returned Resource) carry.
+  virtual Result<Resource> update(TenantId tenant, scim::ResourceKind kind, std::string_view id,
+                                  std::optional<std::int64_t> if_match, Fetch fetch,
+                                  const Mutation& mutation) = 0;
+  // Deletes a resource and every membership row that names it (as group or as member).
+  virtual Status remove(TenantId tenant, scim::ResourceKind kind, std::string_view id,
+                        std::optional<std::int64_t> if_match) = 0;
+};
+
+}  // namespace scimd::store
