@@ -1,0 +1,59 @@
+// The base fixture of the integration tests: a temp dir with a fresh SQLite database, tenants
+// created with the real CLI, and `scimd serve` on an OS-assigned port, stopped in TearDown.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "integration/http_client.h"
+#include "integration/json_assert.h"
+#include "integration/scimd_process.h"
+
+namespace scimd::itest {
+
+inline constexpr std::string_view kPublicUrl = "http://scim.test";
+
+struct Tenant {
+  std::string name;
+  std::string url;  // tenant_url printed by the CLI
+  std::string token;
+};
+
+class ScimdTest : public ::testing::Test {
+ protected:
+  ScimdTest();
+  void TearDown() override;
+
+  // `scimd tenant create NAME --json` on this test's database; fatal failure unless it
+  // prints exactly one JSON object with tenant, tenant_url and token.
+  void create_tenant(const std::string& name, Tenant* out);
+  // Starts (or restarts) the server; fatal failure if it does not become ready.
+  void start_server();
+  // Runs `scimd args... --db <this test's db>`.
+  CliResult cli(std::vector<std::string> args);
+
+  ScimClient scim(const Tenant& tenant, std::string dialect_query = "") const;
+  const HttpClient& http() const { return http_; }
+  const std::string& db_path() const { return db_path_; }
+  std::string db_url() const { return "sqlite:" + db_path_; }
+  ScimdServer& server() { return *server_; }
+
+  TempDir dir_;
+
+ private:
+  std::string db_path_;
+  std::unique_ptr<ScimdServer> server_;
+  HttpClient http_{0};
+};
+
+// A minimal valid user; `extra` members are merged in.
+json::object make_user(std::string_view user_name, json::object extra = {});
+// A minimal valid group.
+json::object make_group(std::string_view display_name, json::array members = {});
+
+// The id of the resource a POST created; a failure (and "") unless the reply is 201 with an id.
+std::string created_id(const HttpResponse& response);
+
+}  // namespace scimd::itest
