@@ -1,0 +1,195 @@
+#include "http/server.h"
+
+#include <atomic>
+#include <csignal>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/access_log.h"
+#include "http/session.h"
+#include "http/session_registry.h"
+
+namespace scimd::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+int resolve_thread_count(int requested) {
+  if (requested > 0) return requested;
+  const unsigned hardware = std::thread::hardware_concurrency();
+  return hardware > 0 ? static_cast<int>(hardware) : 1;
+}
+
+// Accepting again at once after e.g. EMFILE would spin; wait this long first.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions opts, Handler h, BlockingPredicate pred)
+      : options(std::move(opts)),
+        handler(std::move(h)),
+        may_block(std::move(pred)),
+        io_threads(resolve_thread_count(options.io_threads)),
+        ioc(io_threads),
+        control(asio::make_strand(ioc)),
+        acceptor(control),
+        drain_timer(control),
+        accept_retry_timer(control),
+        blocking_pool(static_cast<std::size_t>(resolve_thread_count(options.blocking_threads))) {
+    context.options = &options;
+    context.handler = &handler;
+    context.may_block = &may_block;
+    context.blocking_pool = &blocking_pool;
+    context.registry = registry;
+    context.access_log = access_logger();
+  }
+
+  ~Impl() {
+    // Sessions destroyed with the event loop must not schedule anything on it.
+    registry->forget_on_empty();
+    // Handlers still on the pool hold sessions and post to ioc: finish them while ioc lives.
+    blocking_pool.join();
+  }
+
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+  void begin_drain();
+
+  const ServerOptions options;
+  const Handler handler;
+  const BlockingPredicate may_block;
+  const int io_threads;
+  std::shared_ptr<SessionRegistry> registry = std::make_shared<SessionRegistry>();
+  SessionContext context;  // sessions refer to it; it outlives ioc's handlers
+  asio::io_context ioc;
+  // Acceptor, signals and the drain timer are only touched on this strand.
+  asio::strand<asio::io_context::executor_type> control;
+  tcp::acceptor acceptor;
+  asio::steady_timer drain_timer;
+  asio::steady_timer accept_retry_timer;
+  std::optional<asio::signal_set> signals;
+  asio::thread_pool blocking_pool;
+  std::atomic<bool> draining{false};
+  unsigned short bound_port = 0;
+};
+
+void Server::Impl::do_accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    on_accept(ec, std::move(socket));
+  });
+}
+
+void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (!acceptor.is_open()) return;  // closed by begin_drain
+  if (ec) {
+    fail(ec, "accept");
+    accept_retry_timer.expires_after(kAcceptRetryDelay);
+    accept_retry_timer.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && acceptor.is_open()) do_accept();
+    });
+    return;
+  }
+  // Responses are written whole; waiting to coalesce them only adds latency.
+  beast::error_code option_ec;
+  socket.set_option(tcp::no_delay(true), option_ec);
+  std::make_shared<Session>(std::move(socket), context)->start();
+  do_accept();
+}
+
+void Server::Impl::begin_drain() {
+  if (draining.exchange(true)) return;
+  spdlog::info("http: draining {} connection(s)", registry->size());
+  beast::error_code ec;
+  acceptor.close(ec);
+  accept_retry_timer.cancel();
+  if (signals) signals->cancel(ec);
+  drain_timer.expires_after(options.drain_timeout);
+  drain_timer.async_wait([this](beast::error_code wait_ec) {
+    if (wait_ec) return;  // cancelled: every session finished in time
+    spdlog::warn("http: drain timeout; abandoning {} connection(s)", registry->size());
+    ioc.stop();
+  });
+  // With no session left, the loop runs out of work and every io thread returns from run().
+  registry->drain([this] { asio::post(control, [this] { drain_timer.cancel(); }); });
+}
+
+Server::Server(ServerOptions options, Handler handler, BlockingPredicate may_block)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(may_block))) {}
+
+Server::~Server() = default;
+
+Result<void> Server::listen() {
+  auto& impl = *impl_;
+  const auto where = impl.options.host + ":" + std::to_string(impl.options.port);
+  beast::error_code ec;
+  tcp::resolver resolver(impl.ioc);
+  const auto results = resolver.resolve(impl.options.host, std::to_string(impl.options.port),
+                                        tcp::resolver::passive, ec);
+  if (ec || results.empty()) {
+    return make_error(Errc::unavailable, "cannot resolve " + where + ": " + ec.message());
+  }
+  const tcp::endpoint endpoint = results.begin()->endpoint();
+  auto failed = [&](std::string_view step) {
+    beast::error_code close_ec;
+    impl.acceptor.close(close_ec);
+    return make_error(Errc::unavailable,
+                      "cannot listen on " + where + ": " + std::string(step) + ": " + ec.message());
+  };
+  if (impl.acceptor.open(endpoint.protocol(), ec)) return failed("open");
+  if (impl.acceptor.set_option(asio::socket_base::reuse_address(true), ec)) {
+    return failed("set_option");
+  }
+  if (impl.acceptor.bind(endpoint, ec)) return failed("bind");
+  if (impl.acceptor.listen(asio::socket_base::max_listen_connections, ec)) {
+    return failed("listen");
+  }
+  impl.bound_port = impl.acceptor.local_endpoint(ec).port();
+  if (ec) return failed("local_endpoint");
+  return {};
+}
+
+unsigned short Server::port() const { return impl_->bound_port; }
+
+void Server::run() {
+  auto& impl = *impl_;
+  // Registered before any io thread runs, so a signal can never hit a default handler while
+  // the server is serving.
+  impl.signals.emplace(impl.control, SIGINT, SIGTERM);
+  impl.signals->async_wait([&impl](beast::error_code ec, int signal_number) {
+    if (ec) return;
+    spdlog::info("http: signal {} received", signal_number);
+    impl.begin_drain();
+  });
+  asio::post(impl.control, [&impl] {
+    if (!impl.draining) impl.do_accept();
+  });
+
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(impl.io_threads - 1));
+  for (int i = 1; i < impl.io_threads; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  impl.ioc.run();
+  for (auto& thread : threads) thread.join();
+  impl.signals.reset();  // gives SIGINT and SIGTERM back their default action
+  impl.context.access_log->flush();
+}
+
+void Server::stop() {
+  asio::post(impl_->control, [impl = impl_.get()] { impl->begin_drain(); });
+}
+
+}  // namespace scimd::http
