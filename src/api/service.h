@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "api/discovery.h"
 #include "api/request.h"
 #include "store/store.h"
 
@@ -11,7 +12,7 @@ namespace scimd::api {
 
 struct ServiceOptions {
   std::string public_url;  // e.g. "https://scim.example.com" (no trailing slash)
-  std::size_t max_body_bytes = 1 << 20;
+  Capabilities caps;
 };
 
 class Service {
@@ -29,5 +30,8 @@ class Service {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The SCIM base URL of a tenant: {public_url}/scim/v2/{tenant}.
+std::string tenant_url(std::string_view public_url, std::string_view tenant);
 
 }  // namespace scimd::api

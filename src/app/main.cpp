@@ -1,1 +1,63 @@
-int main() { return 0; }
+// scimd: a multi-tenant SCIM 2.0 provisioning server. See README.md for the commands.
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace scimd::app;
+  CLI::App app{"scimd: multi-tenant SCIM 2.0 provisioning server"};
+  app.require_subcommand(1);
+
+  ServeConfig serve_config;
+  auto* serve_cmd = app.add_subcommand("serve", "Serve SCIM for every tenant in the store");
+  serve_cmd->add_option("--db", serve_config.db, "Store URL, e.g. sqlite:/var/lib/scimd/scimd.db")
+      ->envname("SCIMD_DB");
+  serve_cmd->add_option("--listen", serve_config.listen, "HOST:PORT to listen on (PORT 0: any free port)")
+      ->envname("SCIMD_LISTEN");
+  serve_cmd->add_option("--public-url", serve_config.public_url,
+                        "URL clients reach scimd at (default http://HOST:PORT)")
+      ->envname("SCIMD_PUBLIC_URL");
+  serve_cmd->add_option("--max-body", serve_config.max_body_bytes, "Largest request body in bytes")
+      ->envname("SCIMD_MAX_BODY");
+  serve_cmd->add_option("--threads", serve_config.threads, "I/O threads (0: one per core)")
+      ->envname("SCIMD_THREADS");
+
+  TenantConfig tenant_config;
+  auto* tenant_cmd = app.add_subcommand("tenant", "Manage tenants and their Secret Tokens");
+  tenant_cmd->require_subcommand(1);
+  const auto common = [&tenant_config](CLI::App* cmd, bool named) {
+    if (named) cmd->add_option("NAME", tenant_config.name, "Tenant name")->required();
+    cmd->add_option("--db", tenant_config.db, "Store URL, e.g. sqlite:scimd.db")->envname("SCIMD_DB");
+    cmd->add_option("--public-url", tenant_config.public_url, "URL clients reach scimd at")
+        ->envname("SCIMD_PUBLIC_URL")
+        ->default_val("http://127.0.0.1:8080");
+    cmd->add_flag("--json", tenant_config.json, "Print one JSON object");
+  };
+  auto* create_cmd = tenant_cmd->add_subcommand("create", "Create a tenant; prints its Tenant URL and Secret Token");
+  common(create_cmd, true);
+  auto* list_cmd = tenant_cmd->add_subcommand("list", "List tenants");
+  common(list_cmd, false);
+  auto* rotate_cmd = tenant_cmd->add_subcommand(
+      "rotate-token", "Issue a new Secret Token; old tokens keep working until --grace ends");
+  common(rotate_cmd, true);
+  rotate_cmd->add_option("--grace", tenant_config.grace, "How long old tokens keep working (e.g. 0s, 1h, 7d)");
+  auto* revoke_cmd = tenant_cmd->add_subcommand("revoke-token", "Revoke every token of a tenant");
+  common(revoke_cmd, true);
+  auto* delete_cmd = tenant_cmd->add_subcommand("delete", "Delete a tenant and all its data");
+  common(delete_cmd, true);
+
+  std::string migrate_db;
+  auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending store migrations and exit");
+  migrate_cmd->add_option("--db", migrate_db, "Store URL")->envname("SCIMD_DB");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*serve_cmd) return serve(serve_config);
+  if (*create_cmd) return tenant_create(tenant_config);
+  if (*list_cmd) return tenant_list(tenant_config);
+  if (*rotate_cmd) return tenant_rotate_token(tenant_config);
+  if (*revoke_cmd) return tenant_revoke_token(tenant_config);
+  if (*delete_cmd) return tenant_delete(tenant_config);
+  if (*migrate_cmd) return migrate(migrate_db);
+  return 2;
+}

@@ -1,0 +1,16 @@
+// The one place where an Error becomes an HTTP status, a SCIM scimType and an Error body.
+#pragma once
+
+#include "api/request.h"
+#include "core/error.h"
+
+namespace scimd::api {
+
+int http_status(Errc code);
+// The RFC 7644 §3.12 scimType for a code, or empty when the status has none.
+std::string_view scim_type(Errc code);
+Response error_response(const Error& error);
+
+inline constexpr std::string_view kScimContentType = "application/scim+json";
+
+}  // namespace scimd::api

@@ -1,0 +1,17 @@
+// Building SCIM JSON responses and reading JSON request bodies.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include "api/request.h"
+#include "core/result.h"
+
+namespace scimd::api {
+
+Response json_response(int status, const boost::json::value& body);
+
+// Parses a request body as JSON whatever its Content-Type (Okta may send none).
+// Errors: invalid_syntax with the parser's complaint.
+Result<boost::json::value> parse_json_body(std::string_view body);
+
+}  // namespace scimd::api

@@ -1,0 +1,57 @@
+#include "api/token_auth.h"
+
+#include "core/crypto.h"
+#include "core/text.h"
+
+namespace scimd::api {
+
+TokenAuth::TokenAuth(std::shared_ptr<store::Store> store, std::shared_ptr<const Clock> clock)
+    : store_(std::move(store)), clock_(std::move(clock)) {}
+
+Result<store::Tenant> TokenAuth::authenticate(std::string_view authorization,
+                                              std::string_view tenant_name) {
+  constexpr std::string_view kBearer = "bearer ";
+  if (authorization.size() <= kBearer.size() ||
+      !iequals(authorization.substr(0, kBearer.size()), kBearer)) {
+    return make_error(Errc::unauthorized, "a Bearer token is required");
+  }
+  std::string_view token = authorization.substr(kBearer.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  if (token.empty() || token.size() > 512) {
+    return make_error(Errc::unauthorized, "the Bearer token is malformed");
+  }
+  const std::string hash = crypto::sha256_hex(token);
+  const TimePoint now = clock_->now();
+
+  std::optional<store::Tenant> owner;
+  bool cached = false;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = cache_.find(hash); it != cache_.end() && now - it->second.fetched < kTokenCacheTtl) {
+      owner = it->second.tenant;
+      cached = true;
+    }
+  }
+  if (!cached) {
+    auto found = store_->find_token_owner(hash, now);
+    if (!found.ok()) return std::move(found).error();
+    owner = *found;
+    std::lock_guard lock(mu_);
+    if (cache_.size() >= kTokenCacheMaxEntries) cache_.clear();
+    cache_[hash] = Entry{owner, now};
+  }
+  // The hash lookup already matched; compare names in constant time as well so the answer
+  // for "valid token, other tenant" costs the same as for any other mismatch.
+  if (!owner || !crypto::constant_time_equal(owner->name, tenant_name)) {
+    return make_error(Errc::unauthorized, "the token is not valid for this tenant");
+  }
+  return *owner;
+}
+
+void TokenAuth::invalidate() {
+  std::lock_guard lock(mu_);
+  cache_.clear();
+}
+
+}  // namespace scimd::api

@@ -1,0 +1,75 @@
+#include <charconv>
+
+#include "api/service.h"
+#include "app/commands.h"
+#include "app/log.h"
+#include "http/server.h"
+#include "store/store.h"
+
+namespace scimd::app {
+
+namespace {
+
+// "HOST:PORT" or "[v6]:PORT".
+bool split_listen(const std::string& listen, std::string& host, unsigned short& port) {
+  const std::size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string p = listen.substr(colon + 1);
+  unsigned int v = 0;
+  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+  if (ec != std::errc() || end != p.data() + p.size() || v > 65535) return false;
+  port = static_cast<unsigned short>(v);
+  return true;
+}
+
+}  // namespace
+
+int serve(const ServeConfig& config) {
+  http::ServerOptions options;
+  if (!split_listen(config.listen, options.host, options.port)) {
+    log_event(LogLevel::error, "bad --listen; expected HOST:PORT", {{"listen", config.listen}});
+    return 2;
+  }
+  if (config.db.empty()) {
+    log_event(LogLevel::error, "--db (or SCIMD_DB) is required, e.g. sqlite:scimd.db");
+    return 2;
+  }
+  options.max_body_bytes = config.max_body_bytes;
+  options.io_threads = config.threads;
+  auto opened = store::Store::open(config.db);
+  if (!opened.ok()) {
+    log_event(LogLevel::error, "cannot open the store", {{"db", config.db}, {"detail", opened.error().detail}});
+    return 1;
+  }
+  std::shared_ptr<store::Store> store = std::move(opened).value();
+
+  // Made after listen(): the default public URL needs the bound port. No request is handled
+  // before run(), so the handler may refer to it.
+  std::unique_ptr<api::Service> service;
+  http::Server server(
+      options, [&service](const api::Request& r) { return service->handle(r); },
+      [](const api::Request& r) { return api::Service::may_block(r); });
+  if (auto r = server.listen(); !r.ok()) {
+    log_event(LogLevel::error, "cannot listen", {{"listen", config.listen}, {"detail", r.error().detail}});
+    return 1;
+  }
+  std::string public_url = config.public_url;
+  if (public_url.empty()) {
+    const bool v6 = options.host.find(':') != std::string::npos;
+    public_url = "http://" + (v6 ? "[" + options.host + "]" : options.host) + ":" +
+                 std::to_string(server.port());
+  }
+  api::ServiceOptions service_options;
+  service_options.public_url = public_url;
+  service = std::make_unique<api::Service>(store, service_options);
+  log_event(LogLevel::info, "listening",
+            {{"host", options.host}, {"port", server.port()}, {"public_url", public_url},
+             {"tenant_url", api::tenant_url(public_url, "{tenant}")}});
+  server.run();
+  log_event(LogLevel::info, "stopped");
+  return 0;
+}
+
+}  // namespace scimd::app
