@@ -1,0 +1,155 @@
+'use strict';
+// Render one bench run (bench.sh outputs in OUTDIR) as Markdown on stdout.
+// Usage: node bench/report.js OUTDIR
+// Env (all optional, shown in the header): BENCH_CMD (the exact command), BENCH_RAW (where the
+// raw outputs are, relative to bench/), BENCH_COMMIT, BENCH_N, BENCH_DUR, BENCH_WARM, BENCH_PEERS
+// (comma-separated, in column order; default: every peer in summary.jsonl), BENCH_LOADAVG.
+// Reads OUTDIR/summary.jsonl (bench.sh's one line per wrk run and per peak-RSS reading) and the
+// "preload: {...}" line of OUTDIR/<peer>.txt.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const outDir = process.argv[2];
+if (!outDir) {
+  console.error('usage: node bench/report.js OUTDIR');
+  process.exit(2);
+}
+const env = process.env;
+const lines = fs
+  .readFileSync(path.join(outDir, 'summary.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l));
+
+const peers = env.BENCH_PEERS ? env.BENCH_PEERS.split(',') : [...new Set(lines.map((l) => l.peer))];
+const isCeiling = (p) => p.startsWith('ceiling');
+const ceiling = peers.find(isCeiling);
+const jackson = peers.find((p) => p.startsWith('jackson'));
+
+// wrk latency text ("850.00us", "1.23ms", "2.01s") -> milliseconds.
+function ms(text) {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text || '');
+  if (!m) return NaN;
+  const scale = { us: 0.001, ms: 1, s: 1000, m: 60000 }[m[2]];
+  return Number(m[1]) * scale;
+}
+
+function runOf(peer, test) {
+  // A ceiling responder answers every path with the same body, so its one run stands for both.
+  const t = isCeiling(peer) ? 'filter' : test;
+  return lines.find((l) => l.peer === peer && l.test === t);
+}
+function rssOf(peer) {
+  const l = lines.find((x) => x.peer === peer && x.peak_rss_kb !== undefined);
+  return l ? l.peak_rss_kb : NaN;
+}
+function preloadOf(peer) {
+  try {
+    const txt = fs.readFileSync(path.join(outDir, `${peer}.txt`), 'utf8');
+    const m = /^preload: (\{.*\})$/m.exec(txt);
+    return m ? JSON.parse(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+const fmt = (v, digits = 0) =>
+  Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—';
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : '—');
+
+const ratioCols = [];
+if (jackson && peers.includes('scimd')) ratioCols.push(['scimd / ' + jackson, jackson]);
+if (ceiling && peers.includes('scimd')) ratioCols.push(['scimd / ' + ceiling, ceiling]);
+
+function table(title, note, rows) {
+  const out = [`### ${title}`, ''];
+  if (note) out.push(note, '');
+  const head = ['', ...peers, ...ratioCols.map((c) => c[0])];
+  out.push(`| ${head.join(' | ')} |`);
+  out.push(`|---|${head.slice(1).map(() => '---:').join('|')}|`);
+  for (const [label, get, digits, suffix = ''] of rows) {
+    const vals = peers.map((p) => get(p));
+    const cells = vals.map((v) => (Number.isFinite(v) ? fmt(v, digits) + suffix : '—'));
+    const ratios = ratioCols.map(([, other]) => ratio(get('scimd'), get(other)));
+    out.push(`| ${[label, ...cells, ...ratios].join(' | ')} |`);
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+function wrkRows(test) {
+  const r = (p) => runOf(p, test) || {};
+  return [
+    ['requests/s', (p) => r(p).rps, 0],
+    ['latency p50 (ms)', (p) => ms(r(p).p50), 2],
+    ['latency p90 (ms)', (p) => ms(r(p).p90), 2],
+    ['latency p99 (ms)', (p) => ms(r(p).p99), 2],
+    ['server CPU (% of one core)', (p) => r(p).server_cpu_pct, 0],
+    ['requests per server CPU-second', (p) => (r(p).rps * 100) / r(p).server_cpu_pct, 0],
+    ['non-2xx replies', (p) => r(p).non2xx, 0],
+  ];
+}
+
+function sh(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (e) {
+    return ((e.stdout || '') + (e.stderr || '')).trim().split('\n')[0] || '?';
+  }
+}
+
+const cpus = os.cpus();
+const n = env.BENCH_N || '10000';
+const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const doc = [];
+doc.push('# scimd benchmark results', '');
+doc.push(`Measured ${date} by \`${env.BENCH_CMD || 'bench/run'}\`${env.BENCH_COMMIT ? ` at commit \`${env.BENCH_COMMIT}\`` : ''}.`);
+doc.push('');
+doc.push('## Machine', '');
+doc.push(`- ${sh('nproc', [])} CPUs online (${cpus.length} in the machine): ${cpus[0] ? cpus[0].model.trim() : '?'}`);
+doc.push(`- kernel ${os.release()}, memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`);
+doc.push(`- ${sh('bash', ['-c', '. /etc/os-release && echo "$PRETTY_NAME"'])}, node ${process.version}, ${sh('wrk', ['-v']).split('\n')[0].replace(/ \[.*$/, '')}, ${sh('bash', ['-c', 'nginx -v 2>&1']).replace(/^nginx version: /, '')}`);
+doc.push(`- load average when the run started: ${env.BENCH_LOADAVG || '?'} (1, 5, 15 min; other work on the machine skews every figure)`);
+doc.push('- load generator (wrk) and server share the same CPUs, unpinned; everything on 127.0.0.1');
+doc.push('');
+doc.push('## Method', '');
+doc.push(
+  `Every server is measured in the same run by \`../shared/bench/peers/bench.sh PEER\`: start it, ` +
+    `preload ${n} Entra-shaped users (POST /Users, 16 concurrent keep-alive connections, timed), ` +
+    'check that the filter finds user 500, then for each URL a ' +
+    `${env.BENCH_WARM || '3s'} warm-up and a measured \`wrk -t2 -c32 -d${env.BENCH_DUR || '10s'} --latency\` run: ` +
+    '(a) `GET /Users?filter=userName eq "user500@example.com"`, (b) `GET /Users/{id of user 500}`. ' +
+    'Server CPU is the server processes\' utime+stime during the measured run; peak RSS is `VmHWM` ' +
+    'at the end (it includes the preload). scimd runs on a fresh SQLite file with one tenant.'
+);
+doc.push('');
+doc.push(
+  'Peers: `jackson-mem` is BoxyHQ SAML Jackson directory sync (in-memory store) on node:http; ' +
+    '`ceiling-*` is a fixed 819-byte ListResponse served without auth or parsing (nginx with one ' +
+    'worker, or node:http): the most this machine serves under the same wrk command. ' +
+    '`scimmy` is SCIMMY on Express with an in-memory store. Ratios above 1× mean scimd has more of that ' +
+    'quantity (better for requests/s, worse for latency, CPU and memory).'
+);
+doc.push('');
+if (env.BENCH_RAW) doc.push(`Raw outputs: [${env.BENCH_RAW}](${env.BENCH_RAW}) (wrk output per peer and \`summary.jsonl\`).`, '');
+doc.push('## Results', '');
+
+doc.push(
+  table(`Preload ${n} users (POST, concurrency 16)`, null, [
+    ['seconds', (p) => (preloadOf(p) || {}).seconds, 2],
+    ['users/s', (p) => (preloadOf(p) || {}).usersPerSec, 0],
+    ['failed POSTs', (p) => (preloadOf(p) ? preloadOf(p).failed : NaN), 0],
+  ])
+);
+doc.push(table('(a) filter `userName eq "user500@example.com"`', null, wrkRows('filter')));
+doc.push(
+  table(
+    '(b) GET /Users/{id}',
+    ceiling ? `The ${ceiling} column repeats its one run: it answers every path the same way.` : null,
+    wrkRows('get-by-id')
+  )
+);
+doc.push(table('Memory', null, [['peak RSS (MiB)', (p) => rssOf(p) / 1024, 1]]));
+process.stdout.write(doc.join('\n'));

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Install, build (Release), and start scimd on SQLite with a tenant "demo".
+#   bash scripts/run-demo.sh
+# Prints the demo tenant's Tenant URL and Secret Token (tokens are shown only once, so on a
+# rerun the token is rotated to print a fresh one), then runs `scimd serve` in the foreground
+# (Ctrl-C or SIGTERM stops it).
+# Env: SCIMD_LISTEN (default 127.0.0.1:8080), SCIMD_PUBLIC_URL (default http://<listen address>,
+# with 127.0.0.1 when listening on all addresses), SCIMD_DEMO_DB (default data/scimd.db).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+bash scripts/setup.sh
+
+echo "run-demo: building Release into build/release"
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
+if ! ninja -C build/release -j"${JOBS:-2}" scimd; then
+  echo "run-demo: the scimd binary did not build (see the errors above)" >&2
+  exit 1
+fi
+SCIMD=build/release/scimd
+
+LISTEN=${SCIMD_LISTEN:-127.0.0.1:8080}
+host=${LISTEN%:*}
+port=${LISTEN##*:}
+case "$host" in 0.0.0.0 | "" | "[::]" | "::") host=127.0.0.1 ;; esac
+PUBLIC_URL=${SCIMD_PUBLIC_URL:-http://$host:$port}
+DB_PATH=${SCIMD_DEMO_DB:-data/scimd.db}
+DB="sqlite:$DB_PATH"
+mkdir -p "$(dirname "$DB_PATH")"
+
+# token_from OUTPUT : the token from --json output, or from the human "Secret Token" line.
+token_from() {
+  local t
+  t=$(jq -er '.token // empty' <<<"$1" 2>/dev/null) ||
+    t=$(sed -nE 's/.*[Ss]ecret [Tt]oken[^A-Za-z0-9_-]*([A-Za-z0-9._~+\/=-]+).*/\1/p' <<<"$1" | head -n1)
+  [ -n "$t" ] && echo "$t"
+}
+
+if "$SCIMD" tenant list --db "$DB" 2>/dev/null | grep -qwE '"?demo"?'; then
+  echo "run-demo: tenant demo exists; rotating its token so a new one can be shown"
+  out=$("$SCIMD" tenant rotate-token demo --db "$DB" --grace 0s --json 2>/dev/null) ||
+    out=$("$SCIMD" tenant rotate-token demo --db "$DB")
+else
+  out=$("$SCIMD" tenant create demo --db "$DB" --public-url "$PUBLIC_URL" --json)
+fi
+TOKEN=$(token_from "$out") || {
+  echo "run-demo: could not read the token from scimd's output:" >&2
+  echo "$out" >&2
+  exit 1
+}
+
+cat <<EOF
+
+  scimd demo — SQLite database $DB_PATH
+  --------------------------------------------------------------------
+  Tenant URL:    $PUBLIC_URL/scim/v2/demo
+  Secret Token:  $TOKEN
+  --------------------------------------------------------------------
+  Health:        curl $PUBLIC_URL/healthz
+  Try:           curl -H "Authorization: Bearer \$TOKEN" $PUBLIC_URL/scim/v2/demo/Users
+  Entra ID:      Enterprise app > Provisioning > Automatic: paste Tenant URL and Secret Token
+                 (the URL must be reachable from Microsoft's cloud; see README.md)
+
+EOF
+exec "$SCIMD" serve --db "$DB" --listen "$LISTEN" --public-url "$PUBLIC_URL"

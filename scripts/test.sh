@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, builds, and runs every test.
+#   bash scripts/test.sh
+# Steps (each one runs even if an earlier one failed, unless it needs that one's output):
+#   1. scripts/setup.sh (Debian packages)
+#   2. Release build in build/release + ctest
+#   3. ASan+UBSan build in build/asan (-DSCIMD_SANITIZE=ON, Debug at -O1) + ctest
+#   4. fuzz smoke: clang build in build/fuzz (-DSCIMD_FUZZ=ON), each target ~30 s on its corpus
+#   5. Microsoft's Postman collection against the release scimd on a fresh SQLite db
+#   6. bench/run --quick (smoke only: no assertions on timings)
+# Developer knobs: SKIP_ASAN=1 SKIP_FUZZ=1 SKIP_POSTMAN=1 SKIP_BENCH=1; QUICK=1 skips ASan,
+# fuzz and bench. FUZZ_SECONDS (default 30) per fuzz target. JOBS (default 2) for ninja/ctest.
+# Last line: "N passed, N failed" = ctest tests (release + asan) + Postman assertions + one per
+# fuzz target + one failure per step that failed before it could count anything (e.g. a build).
+# Exit status: 0 only if nothing failed.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(git -C "$ROOT" rev-parse --show-toplevel 2>/dev/null || echo "$ROOT")
+SHARED=$(cd "$ROOT/../shared" 2>/dev/null && pwd || echo "$ROOT/../shared")
+cd "$ROOT"
+
+JOBS=${JOBS:-2}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+if [ "${QUICK:-0}" = 1 ]; then SKIP_ASAN=1 SKIP_FUZZ=1 SKIP_BENCH=1; fi
+SKIP_ASAN=${SKIP_ASAN:-0} SKIP_FUZZ=${SKIP_FUZZ:-0} SKIP_POSTMAN=${SKIP_POSTMAN:-0} SKIP_BENCH=${SKIP_BENCH:-0}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scimd-test.XXXXXX")
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PASSED=0
+FAILED=0
+SUMMARY=()
+START_ALL=$(date +%s)
+note() { SUMMARY+=("$(printf '%-34s %s' "$1" "$2")"); }
+banner() { printf '\n===== %s =====\n' "$*"; }
+elapsed() { echo "$(($(date +%s) - $1))s"; }
+step_failed() { FAILED=$((FAILED + 1)); note "$1" "FAILED ($2)"; }
+
+# configure DIR ARGS... : cmake configure (Ninja); keeps an existing cache.
+configure() {
+  local dir=$1
+  shift
+  cmake -S "$ROOT" -B "$dir" -G Ninja "$@"
+}
+
+# run_ctest LABEL BUILD_DIR [ENV...] : runs ctest, adds its counts from the JUnit report.
+run_ctest() {
+  local label=$1 dir=$2 junit t0 pass fail skip
+  shift 2
+  junit="$WORK/$(basename "$dir").junit.xml"
+  t0=$(date +%s)
+  env "$@" ctest --test-dir "$dir" -j"$JOBS" --output-on-failure --timeout 300 --output-junit "$junit"
+  local rc=$?
+  if [ ! -s "$junit" ]; then
+    step_failed "$label" "ctest wrote no report, exit $rc"
+    return
+  fi
+  pass=$(grep -c '<testcase [^>]*status="run"' "$junit")
+  fail=$(grep -c '<testcase [^>]*status="fail"' "$junit")
+  skip=$(grep -Ec '<testcase [^>]*status="(notrun|disabled)"' "$junit")
+  PASSED=$((PASSED + pass))
+  FAILED=$((FAILED + fail))
+  if [ "$pass" -eq 0 ] && [ "$fail" -eq 0 ]; then
+    step_failed "$label" "no tests ran"
+  elif [ "$fail" -gt 0 ] || [ "$rc" -ne 0 ]; then
+    [ "$fail" -gt 0 ] || FAILED=$((FAILED + 1))
+    note "$label" "FAILED: $pass passed, $fail failed, $skip skipped ($(elapsed "$t0"))"
+  else
+    note "$label" "ok: $pass passed, $skip skipped ($(elapsed "$t0"))"
+  fi
+}
+
+# ---------------------------------------------------------------- 1. packages
+banner "setup"
+if ! bash "$ROOT/scripts/setup.sh"; then
+  step_failed "setup.sh" "package install failed"
+fi
+
+# ---------------------------------------------------------------- 2. release
+banner "release build (build/release)"
+RELEASE_OK=0
+t0=$(date +%s)
+if configure build/release -DCMAKE_BUILD_TYPE=Release -DSCIMD_TESTS=ON &&
+  ninja -C build/release -j"$JOBS"; then
+  RELEASE_OK=1
+  note "release build" "ok ($(elapsed "$t0"))"
+  banner "release ctest"
+  run_ctest "release ctest" build/release
+else
+  step_failed "release build" "see the compiler output above"
+fi
+
+# ---------------------------------------------------------------- 3. ASan + UBSan
+if [ "$SKIP_ASAN" = 1 ]; then
+  note "asan+ubsan" "skipped (SKIP_ASAN=1)"
+else
+  banner "ASan+UBSan build (build/asan)"
+  t0=$(date +%s)
+  if configure build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+    -DSCIMD_SANITIZE=ON -DSCIMD_TESTS=ON && ninja -C build/asan -j"$JOBS"; then
+    note "asan+ubsan build" "ok ($(elapsed "$t0"))"
+    banner "ASan+UBSan ctest"
+    run_ctest "asan+ubsan ctest" build/asan \
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  else
+    step_failed "asan+ubsan build" "see the compiler output above"
+  fi
+fi
+
+# ---------------------------------------------------------------- 4. fuzz smoke
+if [ "$SKIP_FUZZ" = 1 ]; then
+  note "fuzz" "skipped (SKIP_FUZZ=1)"
+elif [ ! -f fuzz/CMakeLists.txt ]; then
+  note "fuzz" "skipped (no fuzz/CMakeLists.txt yet)"
+else
+  banner "fuzz build (build/fuzz, clang)"
+  t0=$(date +%s)
+  if CC=clang CXX=clang++ configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSCIMD_FUZZ=ON -DSCIMD_TESTS=OFF && ninja -C build/fuzz -j"$JOBS" fuzz/all; then
+    note "fuzz build" "ok ($(elapsed "$t0"))"
+    mapfile -t targets < <(find build/fuzz/fuzz -maxdepth 1 -type f -executable | sort)
+    if [ ${#targets[@]} -eq 0 ]; then
+      step_failed "fuzz" "no fuzz target was built"
+    fi
+    mkdir -p build/fuzz/artifacts
+    for bin in "${targets[@]}"; do
+      name=$(basename "$bin")
+      short=${name#fuzz_}
+      short=${short%_fuzz}
+      corpus=()
+      for c in "fuzz/corpus/$name" "fuzz/corpus/$short"; do
+        if [ -d "$c" ]; then corpus=("$c"); break; fi
+      done
+      # New inputs go to a scratch dir (first corpus arg); the committed corpus is only read.
+      mkdir -p "$WORK/corpus-$name"
+      banner "fuzz $name (${FUZZ_SECONDS}s, corpus: ${corpus[*]:-none})"
+      t0=$(date +%s)
+      if timeout -k 10 $((FUZZ_SECONDS + 120)) "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$name-" \
+        "$WORK/corpus-$name" "${corpus[@]}" > "$WORK/fuzz-$name.log" 2>&1; then
+        PASSED=$((PASSED + 1))
+        note "fuzz $name" "ok ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "$WORK/fuzz-$name.log" | grep -o '[0-9]*$' || echo '?') runs, $(elapsed "$t0"))"
+        tail -n 3 "$WORK/fuzz-$name.log"
+      else
+        FAILED=$((FAILED + 1))
+        note "fuzz $name" "FAILED (crash input in build/fuzz/artifacts/)"
+        tail -n 60 "$WORK/fuzz-$name.log"
+      fi
+    done
+  else
+    step_failed "fuzz build" "see the compiler output above"
+  fi
+fi
+
+# ---------------------------------------------------------------- 5. Microsoft Postman collection
+# start_server DB LOG : starts the release scimd on 127.0.0.1:0, sets SERVER_PID and PORT.
+start_server() {
+  local db=$1 log=$2
+  PORT=""
+  build/release/scimd serve --db "sqlite:$db" --listen 127.0.0.1:0 > "$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do # up to 20 s
+    PORT=$(grep -m1 -i 'listening' "$log" 2>/dev/null |
+      grep -oE '"port" *: *[0-9]+|(127\.0\.0\.1|localhost|\]):[0-9]+' | grep -oE '[0-9]+$' | head -n1)
+    [ -n "$PORT" ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  return 1
+}
+stop_server() {
+  local rc=0
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" || rc=$?
+  SERVER_PID=""
+  return $rc
+}
+
+if [ "$SKIP_POSTMAN" = 1 ]; then
+  note "postman (Microsoft)" "skipped (SKIP_POSTMAN=1)"
+elif [ "$RELEASE_OK" != 1 ] || [ ! -x build/release/scimd ]; then
+  step_failed "postman (Microsoft)" "no release scimd binary"
+elif [ ! -x "$SHARED/conformance/ms-postman/run.sh" ] && [ ! -f "$SHARED/conformance/ms-postman/run.sh" ]; then
+  step_failed "postman (Microsoft)" "$SHARED/conformance/ms-postman/run.sh not found"
+else
+  banner "Microsoft Postman collection (newman)"
+  t0=$(date +%s)
+  db="$WORK/ms.db"
+  if ! token=$(build/release/scimd tenant create ms --db "sqlite:$db" --json | jq -er .token); then
+    step_failed "postman (Microsoft)" "scimd tenant create ms failed"
+  elif ! start_server "$db" "$WORK/ms-server.log"; then
+    cat "$WORK/ms-server.log"
+    step_failed "postman (Microsoft)" "scimd serve did not log a listening port"
+    stop_server || true
+  else
+    echo "scimd pid $SERVER_PID on port $PORT"
+    bash "$SHARED/conformance/ms-postman/run.sh" "http://127.0.0.1:$PORT/scim/v2/ms" "$token" \
+      < /dev/null > "$WORK/postman.log" 2>&1
+    prc=$?
+    # Print the failures and the tail, not the whole per-request log.
+    grep -nE '^ *[0-9]+\. |AssertionError|failed' "$WORK/postman.log" | head -n 80
+    tail -n 5 "$WORK/postman.log"
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/postman.log" | tail -n1)
+    srv_rc=0
+    stop_server || srv_rc=$?
+    if [ -z "$line" ]; then
+      step_failed "postman (Microsoft)" "no result line (run.sh exit $prc)"
+    else
+      pp=${line%% passed*}
+      pf=${line#*passed, }
+      pf=${pf%% failed*}
+      PASSED=$((PASSED + pp))
+      FAILED=$((FAILED + pf))
+      if [ "$pf" -ne 0 ] || [ "$prc" -ne 0 ]; then
+        [ "$pf" -ne 0 ] || FAILED=$((FAILED + 1))
+        note "postman (Microsoft)" "FAILED: $pp passed, $pf failed ($(elapsed "$t0"))"
+      else
+        note "postman (Microsoft)" "ok: $pp passed, 0 failed ($(elapsed "$t0"))"
+      fi
+    fi
+    if [ "$srv_rc" -ne 0 ]; then
+      step_failed "scimd SIGTERM exit" "exit status $srv_rc, expected 0"
+      tail -n 20 "$WORK/ms-server.log"
+    fi
+  fi
+fi
+
+# ---------------------------------------------------------------- 6. bench smoke
+if [ "$SKIP_BENCH" = 1 ]; then
+  note "bench --quick" "skipped (SKIP_BENCH=1)"
+elif [ ! -f bench/run ]; then
+  note "bench --quick" "skipped (no bench/run)"
+else
+  banner "bench/run --quick (smoke, timings not checked)"
+  t0=$(date +%s)
+  if timeout -k 10 600 bash bench/run --quick < /dev/null; then
+    note "bench --quick" "ok ($(elapsed "$t0"))"
+  else
+    step_failed "bench --quick" "exit non-zero"
+  fi
+fi
+
+# ---------------------------------------------------------------- summary
+banner "summary ($(elapsed "$START_ALL"))"
+printf '%s\n' "${SUMMARY[@]}"
+echo
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
