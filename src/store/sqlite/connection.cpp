@@ -1,0 +1,193 @@
+#include "store/sqlite/connection.h"
+
+#include <utility>
+
+namespace scimd::store::sqlite {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+bool is_transient(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
+  std::string detail(what);
+  detail += ": ";
+  detail += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  return make_error(is_transient(rc) ? Errc::unavailable : Errc::internal, std::move(detail));
+}
+
+// --- Statement -----------------------------------------------------------------------------
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      owned_(other.owned_),
+      last_rc_(other.last_rc_),
+      bind_error_(std::move(other.bind_error_)) {}
+
+Statement::~Statement() {
+  if (stmt_ == nullptr) return;
+  if (owned_) {
+    sqlite3_finalize(stmt_);
+  } else {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+}
+
+namespace {
+void note_bind(sqlite3* db, int rc, Status& first_error) {
+  if (rc != SQLITE_OK && first_error.ok()) first_error = sqlite_error(db, rc, "bind");
+}
+}  // namespace
+
+Statement& Statement::bind(int index, std::nullptr_t) {
+  note_bind(db_, sqlite3_bind_null(stmt_, index), bind_error_);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  note_bind(db_, sqlite3_bind_int64(stmt_, index, value), bind_error_);
+  return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+  note_bind(db_, sqlite3_bind_double(stmt_, index, value), bind_error_);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  note_bind(db_,
+            sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                                SQLITE_UTF8),
+            bind_error_);
+  return *this;
+}
+
+Statement& Statement::bind(int index, const SqlValue& value) {
+  std::visit([&](const auto& v) { bind(index, v); }, value);
+  return *this;
+}
+
+void Statement::bind_all(const std::vector<SqlValue>& values, int first_index) {
+  int index = first_index;
+  for (const SqlValue& v : values) bind(index++, v);
+}
+
+Result<bool> Statement::step() {
+  if (!bind_error_.ok()) return bind_error_.error();
+  last_rc_ = sqlite3_step(stmt_);
+  if (last_rc_ == SQLITE_ROW) return true;
+  if (last_rc_ == SQLITE_DONE) return false;
+  // The extended code names the constraint (e.g. SQLITE_CONSTRAINT_UNIQUE).
+  last_rc_ = sqlite3_extended_errcode(db_);
+  return sqlite_error(db_, last_rc_, "step");
+}
+
+Status Statement::run() {
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, step());
+    if (!row) return {};
+  }
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
+
+std::string Statement::column_text(int column) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (text == nullptr) return {};
+  return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+int Statement::column_type(int column) const { return sqlite3_column_type(stmt_, column); }
+
+// --- Connection ----------------------------------------------------------------------------
+
+Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mode mode) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+                    (mode == Mode::writer ? SQLITE_OPEN_CREATE : 0);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Error error = sqlite_error(db, rc, "open " + path);
+    error.code = Errc::unavailable;
+    sqlite3_close_v2(db);
+    return error;
+  }
+  std::unique_ptr<Connection> conn(new Connection(db));
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  if (mode == Mode::writer) {
+    // WAL lets readers run beside the writer; FULL syncs the WAL on every commit, so an
+    // acknowledged write survives kill -9 and power loss.
+    SCIMD_TRY(conn->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
+  } else {
+    SCIMD_TRY(conn->exec("PRAGMA query_only=ON;"));
+  }
+  SCIMD_TRY(conn->exec("PRAGMA foreign_keys=ON;"));
+  return conn;
+}
+
+Connection::~Connection() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Status Connection::exec(std::string_view sql) {
+  const std::string text(sql);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    std::string detail = message != nullptr ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    Error error = sqlite_error(db_, sqlite3_extended_errcode(db_), "exec");
+    error.detail = "exec: " + detail;
+    return error;
+  }
+  return {};
+}
+
+Result<Statement> Connection::prepare(std::string_view sql) {
+  std::string key(sql);
+  if (const auto it = cache_.find(key); it != cache_.end()) {
+    return Statement(db_, it->second, /*owned=*/false);
+  }
+  const bool cacheable = cache_.size() < kMaxCachedStatements;
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    cacheable ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return sqlite_error(db_, rc, "prepare");
+  }
+  if (!cacheable) return Statement(db_, stmt, /*owned=*/true);
+  cache_.emplace(std::move(key), stmt);
+  return Statement(db_, stmt, /*owned=*/false);
+}
+
+std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
+
+bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+}  // namespace scimd::store::sqlite

@@ -1,0 +1,34 @@
+// SCIM filters as SQL over the users/groups tables (aliased `r`): indexed columns where the
+// attribute has one, SQLite JSON1 over `doc` for everything else, EXISTS over memberships for
+// members/groups. Values are always bound parameters; JSON path keys are canonical schema
+// names, quoted. Semantics follow scim::matches() (tests/store/filter_sql_test.cpp checks).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "scim/filter.h"
+#include "store/sqlite/connection.h"
+
+namespace scimd::store::sqlite {
+
+struct SqlFragment {
+  std::string sql;
+  std::vector<SqlValue> params;  // in the order of the `?` in sql
+};
+
+// A condition on row `r` of the kind's table (which has tenant_id, id, doc and the indexed
+// columns). The filter must have passed scim::validate_filter. Errors: invalid_filter for
+// a path that does not resolve.
+Result<SqlFragment> filter_to_sql(scim::ResourceKind kind, const scim::Filter& filter);
+
+// An ORDER BY list for sortBy: resources without the attribute last, ties in creation order.
+Result<SqlFragment> order_by_sql(scim::ResourceKind kind, const scim::AttrPath& sort_by,
+                                 bool descending);
+
+// A JSON path literal for SQLite ('$."a"."b"') with every key quoted, so URNs with dots and
+// colons are single keys. Keys holding '"' are rejected (no schema name has one).
+Result<std::string> json_path(const std::vector<std::string>& keys);
+
+}  // namespace scimd::store::sqlite

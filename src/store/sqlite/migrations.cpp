@@ -1,0 +1,117 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+
+namespace scimd::store::sqlite {
+
+namespace {
+
+// Users and groups share one layout (a table each, so their unique keys differ). `seq` is the
+// rowid: creation order for stable paging. Memberships are rows, never a JSON array, so one
+// member add/remove is O(log n); `seq` there is insertion order for reading members back.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE tenants (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created TEXT NOT NULL
+);
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  sha256 TEXT NOT NULL UNIQUE,
+  created TEXT NOT NULL,
+  expires_at TEXT
+);
+CREATE INDEX tokens_tenant ON tokens(tenant_id);
+
+CREATE TABLE users (
+  seq INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  created TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  user_name_lower TEXT,
+  display_name TEXT,
+  display_name_lower TEXT,
+  external_id TEXT,
+  work_email_lower TEXT,
+  active INTEGER
+);
+CREATE UNIQUE INDEX users_id ON users(tenant_id, id);
+CREATE UNIQUE INDEX users_user_name ON users(tenant_id, user_name_lower);
+CREATE INDEX users_display_name ON users(tenant_id, display_name_lower);
+CREATE INDEX users_external_id ON users(tenant_id, external_id);
+CREATE INDEX users_work_email ON users(tenant_id, work_email_lower);
+CREATE INDEX users_seq ON users(tenant_id, seq);
+
+CREATE TABLE groups (
+  seq INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  created TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  user_name_lower TEXT,
+  display_name TEXT,
+  display_name_lower TEXT,
+  external_id TEXT,
+  work_email_lower TEXT,
+  active INTEGER
+);
+CREATE UNIQUE INDEX groups_id ON groups(tenant_id, id);
+CREATE UNIQUE INDEX groups_display_name ON groups(tenant_id, display_name_lower);
+CREATE INDEX groups_external_id ON groups(tenant_id, external_id);
+CREATE INDEX groups_seq ON groups(tenant_id, seq);
+
+CREATE TABLE memberships (
+  seq INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  group_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  member_type TEXT NOT NULL,
+  display TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX memberships_key ON memberships(tenant_id, group_id, member_id);
+CREATE INDEX memberships_member ON memberships(tenant_id, member_id);
+)sql";
+
+}  // namespace
+
+const std::vector<std::string_view>& migrations() {
+  static const std::vector<std::string_view> all = {kV1};
+  return all;
+}
+
+Status migrate(Connection& writer) {
+  std::int64_t applied = 0;
+  {
+    SCIMD_ASSIGN_OR_RETURN(Statement version, writer.prepare("PRAGMA user_version"));
+    SCIMD_ASSIGN_OR_RETURN(const bool row, version.step());
+    if (row) applied = version.column_int(0);
+  }
+  const auto& all = migrations();
+  if (applied > static_cast<std::int64_t>(all.size())) {
+    return make_error(Errc::internal, "database schema version " + std::to_string(applied) +
+                                          " is newer than this scimd (" +
+                                          std::to_string(all.size()) + ")");
+  }
+  for (std::size_t i = static_cast<std::size_t>(applied); i < all.size(); ++i) {
+    SCIMD_TRY(writer.exec("BEGIN IMMEDIATE"));
+    // PRAGMA takes no parameters; the number comes from our own counter.
+    Status status = writer.exec(std::string(all[i]) +
+                                "\nPRAGMA user_version = " + std::to_string(i + 1) + ";");
+    if (status.ok()) status = writer.exec("COMMIT");
+    if (!status.ok()) {
+      if (writer.in_transaction()) (void)writer.exec("ROLLBACK");
+      Error error = std::move(status).error();
+      error.detail = "migration " + std::to_string(i + 1) + ": " + error.detail;
+      return error;
+    }
+  }
+  return {};
+}
+
+}  // namespace scimd::store::sqlite

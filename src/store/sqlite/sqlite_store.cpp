@@ -1,0 +1,699 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "core/ids.h"
+#include "core/text.h"
+#include "store/sqlite/filter_sql.h"
+#include "store/sqlite/migrations.h"
+
+namespace scimd::store::sqlite {
+
+namespace json = boost::json;
+using scim::ResourceKind;
+
+namespace {
+
+// --- small helpers -------------------------------------------------------------------------
+
+std::string_view table_of(ResourceKind kind) {
+  return kind == ResourceKind::user ? "users" : "groups";
+}
+
+std::string_view kind_name(ResourceKind kind) {
+  return kind == ResourceKind::user ? "User" : "Group";
+}
+
+Error not_found(ResourceKind kind, std::string_view id) {
+  return make_error(Errc::not_found,
+                    std::string(kind_name(kind)) + " '" + std::string(id) + "' not found");
+}
+
+Error tenant_not_found(TenantId tenant) {
+  return make_error(Errc::not_found, "tenant " + std::to_string(tenant) + " not found");
+}
+
+bool is_tenant_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+// ^[a-z0-9][a-z0-9._-]{0,62}$
+Status check_tenant_name(std::string_view name) {
+  const bool valid = !name.empty() && name.size() <= 63 &&
+                     std::all_of(name.begin(), name.end(), is_tenant_name_char) &&
+                     name[0] != '.' && name[0] != '_' && name[0] != '-';
+  if (valid) return {};
+  return make_error(Errc::invalid_value,
+                    "tenant name must be 1-63 characters of a-z, 0-9, '.', '_', '-', starting "
+                    "with a letter or digit");
+}
+
+bool is_unique_violation(int rc) {
+  return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+// Read transactions see one snapshot across their statements (count and page agree).
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& db) : db_(db) {}
+  ~ReadTransaction() {
+    if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
+  }
+  Status begin() { return db_.exec("BEGIN"); }
+
+ private:
+  Connection& db_;
+};
+
+Result<Tenant> read_tenant(Statement& stmt) {
+  return Tenant{stmt.column_int(0), stmt.column_text(1), stmt.column_text(2)};
+}
+
+Result<json::object> parse_doc(const std::string& text) {
+  boost::system::error_code ec;
+  json::value value = json::parse(text, ec);
+  if (ec || !value.is_object()) {
+    return make_error(Errc::internal, "stored document is not a JSON object");
+  }
+  return std::move(value.as_object());
+}
+
+// Columns: id, doc, version, created, last_modified.
+constexpr std::string_view kResourceColumns = "r.id, r.doc, r.version, r.created, r.last_modified";
+
+Result<Resource> read_resource(const Statement& stmt) {
+  Resource r;
+  r.id = stmt.column_text(0);
+  SCIMD_ASSIGN_OR_RETURN(r.doc, parse_doc(stmt.column_text(1)));
+  r.version = stmt.column_int(2);
+  r.created = stmt.column_text(3);
+  r.last_modified = stmt.column_text(4);
+  return r;
+}
+
+// --- resource rows -------------------------------------------------------------------------
+
+Result<std::optional<Resource>> load_row(Connection& db, TenantId tenant, ResourceKind kind,
+                                         std::string_view id) {
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare("SELECT " + std::string(kResourceColumns) + " FROM " +
+                 std::string(table_of(kind)) + " r WHERE r.tenant_id = ? AND r.id = ?"));
+  stmt.bind(1, tenant).bind(2, id);
+  SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return std::optional<Resource>();
+  SCIMD_ASSIGN_OR_RETURN(Resource r, read_resource(stmt));
+  return std::optional<Resource>(std::move(r));
+}
+
+Result<std::vector<scim::MemberRef>> load_members(Connection& db, TenantId tenant,
+                                                  std::string_view group_id) {
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db.prepare("SELECT member_id, display, member_type FROM memberships "
+                                    "WHERE tenant_id = ? AND group_id = ? ORDER BY seq"));
+  stmt.bind(1, tenant).bind(2, group_id);
+  std::vector<scim::MemberRef> members;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return members;
+    members.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2)});
+  }
+}
+
+Result<std::vector<scim::GroupRef>> load_groups(Connection& db, TenantId tenant,
+                                                std::string_view member_id) {
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare("SELECT g.id, g.display_name FROM memberships m JOIN groups g "
+                 "ON g.tenant_id = m.tenant_id AND g.id = m.group_id "
+                 "WHERE m.tenant_id = ? AND m.member_id = ? ORDER BY m.seq"));
+  stmt.bind(1, tenant).bind(2, member_id);
+  std::vector<scim::GroupRef> groups;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return groups;
+    groups.push_back({stmt.column_text(0), stmt.column_text(1)});
+  }
+}
+
+Status load_fetched(Connection& db, TenantId tenant, ResourceKind kind, Fetch fetch,
+                    Resource& r) {
+  if (kind == ResourceKind::group && fetch.members) {
+    SCIMD_ASSIGN_OR_RETURN(r.members, load_members(db, tenant, r.id));
+  }
+  if (kind == ResourceKind::user && fetch.groups) {
+    SCIMD_ASSIGN_OR_RETURN(r.groups, load_groups(db, tenant, r.id));
+  }
+  return {};
+}
+
+// The indexed columns of a document, in the order of kIndexColumns.
+struct IndexRow {
+  std::optional<std::string> user_name_lower;
+  std::optional<std::string> display_name;
+  std::optional<std::string> display_name_lower;
+  std::optional<std::string> external_id;
+  std::optional<std::string> work_email_lower;
+  std::optional<std::int64_t> active;  // null when the document has no boolean `active`
+};
+
+IndexRow index_row(ResourceKind kind, const json::object& doc) {
+  const scim::IndexKeys keys = scim::index_keys(kind, doc);
+  IndexRow row;
+  if (keys.user_name) row.user_name_lower = to_lower(*keys.user_name);
+  row.display_name = keys.display_name;
+  if (keys.display_name) row.display_name_lower = to_lower(*keys.display_name);
+  row.external_id = keys.external_id;
+  if (keys.work_email) row.work_email_lower = to_lower(*keys.work_email);
+  if (const json::value* active = doc.if_contains("active"); active && active->is_bool()) {
+    row.active = active->as_bool() ? 1 : 0;
+  }
+  return row;
+}
+
+template <class T>
+void bind_optional(Statement& stmt, int index, const std::optional<T>& value) {
+  if (value) {
+    stmt.bind(index, *value);
+  } else {
+    stmt.bind(index, nullptr);
+  }
+}
+
+// Binds the six index columns starting at `first`.
+void bind_index_row(Statement& stmt, int first, const IndexRow& row) {
+  bind_optional(stmt, first, row.user_name_lower);
+  bind_optional(stmt, first + 1, row.display_name);
+  bind_optional(stmt, first + 2, row.display_name_lower);
+  bind_optional(stmt, first + 3, row.external_id);
+  bind_optional(stmt, first + 4, row.work_email_lower);
+  bind_optional(stmt, first + 5, row.active);
+}
+
+// userName (users) and displayName (groups) are unique per tenant, case-insensitively. Checked
+// before writing so the error names the attribute; the unique index is the backstop.
+Status check_unique(Connection& db, TenantId tenant, ResourceKind kind, const IndexRow& row,
+                    const json::object& doc, std::string_view own_id) {
+  const bool users = kind == ResourceKind::user;
+  const std::optional<std::string>& key = users ? row.user_name_lower : row.display_name_lower;
+  if (!key) return {};
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare(users ? "SELECT 1 FROM users WHERE tenant_id = ? AND user_name_lower = ? "
+                         "AND id != ?"
+                       : "SELECT 1 FROM groups WHERE tenant_id = ? AND display_name_lower = ? "
+                         "AND id != ?"));
+  stmt.bind(1, tenant).bind(2, *key).bind(3, own_id);
+  SCIMD_ASSIGN_OR_RETURN(const bool taken, stmt.step());
+  if (!taken) return {};
+  const std::string_view attr = users ? "userName" : "displayName";
+  const json::value* sent = doc.if_contains(attr);
+  const std::string value =
+      sent != nullptr && sent->is_string() ? std::string(sent->as_string()) : *key;
+  return make_error(Errc::uniqueness,
+                    std::string(attr) + " '" + value + "' is already taken");
+}
+
+Error write_error(const Statement& stmt, Error error, ResourceKind kind) {
+  if (is_unique_violation(stmt.result_code())) {
+    return make_error(Errc::uniqueness, std::string(kind == ResourceKind::user ? "userName"
+                                                                               : "displayName") +
+                                            " is already taken (" + error.detail + ")");
+  }
+  return error;
+}
+
+Status check_tenant_exists(Connection& db, TenantId tenant) {
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare("SELECT 1 FROM tenants WHERE id = ?"));
+  stmt.bind(1, tenant);
+  SCIMD_ASSIGN_OR_RETURN(const bool found, stmt.step());
+  if (!found) return tenant_not_found(tenant);
+  return {};
+}
+
+// --- memberships ---------------------------------------------------------------------------
+
+// "User" or "Group" for an id of the tenant, or nullopt if it names nothing.
+Result<std::optional<std::string>> member_type_of(Connection& db, TenantId tenant,
+                                                  std::string_view id) {
+  for (const ResourceKind kind : {ResourceKind::user, ResourceKind::group}) {
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                           db.prepare("SELECT 1 FROM " + std::string(table_of(kind)) +
+                                      " WHERE tenant_id = ? AND id = ?"));
+    stmt.bind(1, tenant).bind(2, id);
+    SCIMD_ASSIGN_OR_RETURN(const bool found, stmt.step());
+    if (found) return std::optional<std::string>(std::string(kind_name(kind)));
+  }
+  return std::optional<std::string>();
+}
+
+// Adds members (unknown ids and the group itself are dropped; an existing member keeps its
+// row and place, taking a new non-empty display). Returns whether any row changed.
+Result<bool> add_members(Connection& db, TenantId tenant, std::string_view group_id,
+                         const std::vector<scim::MemberRef>& members) {
+  bool changed = false;
+  for (const scim::MemberRef& m : members) {
+    if (m.value == group_id) continue;
+    SCIMD_ASSIGN_OR_RETURN(const std::optional<std::string> type,
+                           member_type_of(db, tenant, m.value));
+    if (!type) continue;  // Entra and Microsoft's Postman tests add ids that do not exist
+    SCIMD_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.prepare("INSERT INTO memberships (tenant_id, group_id, member_id, member_type, "
+                   "display) VALUES (?, ?, ?, ?, ?) "
+                   "ON CONFLICT (tenant_id, group_id, member_id) DO UPDATE SET "
+                   "display = excluded.display "
+                   "WHERE excluded.display != '' AND excluded.display != memberships.display"));
+    stmt.bind(1, tenant).bind(2, group_id).bind(3, m.value).bind(4, *type).bind(5, m.display);
+    SCIMD_TRY(stmt.run());
+    changed = changed || db.changes() > 0;
+  }
+  return changed;
+}
+
+Result<bool> remove_members(Connection& db, TenantId tenant, std::string_view group_id,
+                            const std::vector<scim::MemberRef>& members) {
+  bool changed = false;
+  for (const scim::MemberRef& m : members) {
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                           db.prepare("DELETE FROM memberships WHERE tenant_id = ? AND "
+                                      "group_id = ? AND member_id = ?"));
+    stmt.bind(1, tenant).bind(2, group_id).bind(3, m.value);
+    SCIMD_TRY(stmt.run());
+    changed = changed || db.changes() > 0;
+  }
+  return changed;
+}
+
+Result<bool> remove_all_members(Connection& db, TenantId tenant, std::string_view group_id) {
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare("DELETE FROM memberships WHERE tenant_id = ? AND group_id = ?"));
+  stmt.bind(1, tenant).bind(2, group_id);
+  SCIMD_TRY(stmt.run());
+  return db.changes() > 0;
+}
+
+// Members become exactly `members`: rows not named are deleted, members already present keep
+// their place, new ones are appended in the order given.
+Result<bool> replace_members(Connection& db, TenantId tenant, std::string_view group_id,
+                             const std::vector<scim::MemberRef>& members) {
+  std::set<std::string, std::less<>> wanted;
+  for (const auto& m : members) wanted.insert(m.value);
+  SCIMD_ASSIGN_OR_RETURN(const auto current, load_members(db, tenant, group_id));
+  std::vector<scim::MemberRef> dropped;
+  for (const auto& m : current) {
+    if (!wanted.contains(m.value)) dropped.push_back(m);
+  }
+  SCIMD_ASSIGN_OR_RETURN(const bool removed, remove_members(db, tenant, group_id, dropped));
+  SCIMD_ASSIGN_OR_RETURN(const bool added, add_members(db, tenant, group_id, members));
+  return removed || added;
+}
+
+Result<bool> apply_member_ops(Connection& db, TenantId tenant, std::string_view group_id,
+                              const std::vector<scim::MemberOp>& ops) {
+  bool changed = false;
+  for (const scim::MemberOp& op : ops) {
+    Result<bool> step = false;
+    switch (op.kind) {
+      case scim::MemberOp::Kind::add:
+        step = add_members(db, tenant, group_id, op.members);
+        break;
+      case scim::MemberOp::Kind::remove:
+        step = remove_members(db, tenant, group_id, op.members);
+        break;
+      case scim::MemberOp::Kind::remove_all:
+        step = remove_all_members(db, tenant, group_id);
+        break;
+      case scim::MemberOp::Kind::replace_all:
+        step = replace_members(db, tenant, group_id, op.members);
+        break;
+    }
+    if (!step.ok()) return std::move(step).error();
+    changed = changed || *step;
+  }
+  return changed;
+}
+
+// A membership change is a change of the group: new version, new lastModified.
+Status touch_groups_holding(Connection& db, TenantId tenant, std::string_view member_id,
+                            const std::string& now) {
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare("UPDATE groups SET version = version + 1, last_modified = ? "
+                 "WHERE tenant_id = ? AND id IN (SELECT group_id FROM memberships "
+                 "WHERE tenant_id = ? AND member_id = ?)"));
+  stmt.bind(1, now).bind(2, tenant).bind(3, tenant).bind(4, member_id);
+  return stmt.run();
+}
+
+}  // namespace
+
+// --- opening -------------------------------------------------------------------------------
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(Options options) {
+  if (options.path.empty()) return make_error(Errc::invalid_value, "sqlite store needs a path");
+  if (!options.clock) options.clock = std::make_shared<SystemClock>();
+  SCIMD_ASSIGN_OR_RETURN(auto writer, Connection::open(options.path, Connection::Mode::writer));
+  SCIMD_TRY(migrate(*writer));
+  // Readers open after the writer has created the file and switched it to WAL.
+  SCIMD_ASSIGN_OR_RETURN(auto reads, ReadPool::open(options.path, options.read_connections));
+  auto writes = std::make_unique<WriteQueue>(std::move(writer));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(std::move(options), std::move(writes), std::move(reads)));
+}
+
+std::string SqliteStore::now() const { return format_time(options_.clock->now()); }
+
+// --- tenants -------------------------------------------------------------------------------
+
+Result<Tenant> SqliteStore::create_tenant(std::string_view name) {
+  SCIMD_TRY(check_tenant_name(name));
+  Tenant tenant{0, std::string(name), now()};
+  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                           db.prepare("INSERT INTO tenants (name, created) VALUES (?, ?)"));
+    stmt.bind(1, tenant.name).bind(2, tenant.created);
+    if (Status s = stmt.run(); !s.ok()) {
+      if (is_unique_violation(stmt.result_code())) {
+        return make_error(Errc::uniqueness, "tenant '" + tenant.name + "' already exists");
+      }
+      return s;
+    }
+    tenant.id = sqlite3_last_insert_rowid(db.handle());
+    return {};
+  }));
+  return tenant;
+}
+
+Result<Tenant> SqliteStore::find_tenant(std::string_view name) {
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db->prepare("SELECT id, name, created FROM tenants WHERE name = ?"));
+  stmt.bind(1, name);
+  SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return make_error(Errc::not_found, "tenant '" + std::string(name) + "' not found");
+  return read_tenant(stmt);
+}
+
+Result<std::vector<Tenant>> SqliteStore::list_tenants() {
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db->prepare("SELECT id, name, created FROM tenants ORDER BY name"));
+  std::vector<Tenant> tenants;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return tenants;
+    SCIMD_ASSIGN_OR_RETURN(Tenant t, read_tenant(stmt));
+    tenants.push_back(std::move(t));
+  }
+}
+
+Status SqliteStore::delete_tenant(std::string_view name) {
+  return writes_->submit([&](Connection& db) -> Status {
+    // Tokens, users, groups and memberships go with it (ON DELETE CASCADE).
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare("DELETE FROM tenants WHERE name = ?"));
+    stmt.bind(1, name);
+    SCIMD_TRY(stmt.run());
+    if (db.changes() == 0) {
+      return make_error(Errc::not_found, "tenant '" + std::string(name) + "' not found");
+    }
+    return {};
+  });
+}
+
+// --- tokens --------------------------------------------------------------------------------
+
+Status SqliteStore::add_token(TenantId tenant, std::string_view sha256_hex) {
+  const std::string created = now();
+  return writes_->submit([&](Connection& db) -> Status {
+    SCIMD_TRY(check_tenant_exists(db, tenant));
+    SCIMD_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.prepare("INSERT INTO tokens (tenant_id, sha256, created) VALUES (?, ?, ?)"));
+    stmt.bind(1, tenant).bind(2, sha256_hex).bind(3, created);
+    if (Status s = stmt.run(); !s.ok()) {
+      if (is_unique_violation(stmt.result_code())) {
+        return make_error(Errc::uniqueness, "token already registered");
+      }
+      return s;
+    }
+    return {};
+  });
+}
+
+Status SqliteStore::expire_tokens(TenantId tenant, TimePoint until) {
+  const std::string until_text = format_time(until);
+  return writes_->submit([&](Connection& db) -> Status {
+    SCIMD_TRY(check_tenant_exists(db, tenant));
+    // Canonical time text sorts as time, so min() over text is min over time.
+    SCIMD_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.prepare("UPDATE tokens SET expires_at = ? WHERE tenant_id = ? AND "
+                   "(expires_at IS NULL OR expires_at > ?)"));
+    stmt.bind(1, until_text).bind(2, tenant).bind(3, until_text);
+    return stmt.run();
+  });
+}
+
+Result<std::vector<TokenInfo>> SqliteStore::list_tokens(TenantId tenant) {
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db->prepare("SELECT id, tenant_id, created, expires_at FROM tokens "
+                                     "WHERE tenant_id = ? ORDER BY id"));
+  stmt.bind(1, tenant);
+  std::vector<TokenInfo> tokens;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return tokens;
+    TokenInfo info{stmt.column_int(0), stmt.column_int(1), stmt.column_text(2), std::nullopt};
+    if (!stmt.is_null(3)) info.expires_at = stmt.column_text(3);
+    tokens.push_back(std::move(info));
+  }
+}
+
+Result<std::optional<Tenant>> SqliteStore::find_token_owner(std::string_view sha256_hex,
+                                                            TimePoint now) {
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db->prepare("SELECT t.id, t.name, t.created FROM tokens k JOIN tenants t "
+                  "ON t.id = k.tenant_id WHERE k.sha256 = ? AND "
+                  "(k.expires_at IS NULL OR k.expires_at > ?)"));
+  stmt.bind(1, sha256_hex).bind(2, format_time(now));
+  SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return std::optional<Tenant>();
+  SCIMD_ASSIGN_OR_RETURN(Tenant t, read_tenant(stmt));
+  return std::optional<Tenant>(std::move(t));
+}
+
+// --- users and groups ----------------------------------------------------------------------
+
+Result<Resource> SqliteStore::create(TenantId tenant, ResourceKind kind, json::object doc,
+                                     const std::vector<scim::MemberRef>& members) {
+  Resource created;
+  created.id = new_resource_id();
+  created.created = now();
+  created.last_modified = created.created;
+  created.version = 1;
+  created.doc = std::move(doc);
+  const IndexRow row = index_row(kind, created.doc);
+  const std::string doc_text = json::serialize(created.doc);
+  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    SCIMD_TRY(check_tenant_exists(db, tenant));
+    SCIMD_TRY(check_unique(db, tenant, kind, row, created.doc, created.id));
+    SCIMD_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.prepare("INSERT INTO " + std::string(table_of(kind)) +
+                   " (tenant_id, id, doc, version, created, last_modified, user_name_lower, "
+                   "display_name, display_name_lower, external_id, work_email_lower, active) "
+                   "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    stmt.bind(1, tenant).bind(2, created.id).bind(3, doc_text).bind(4, created.created);
+    stmt.bind(5, created.last_modified);
+    bind_index_row(stmt, 6, row);
+    if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind);
+    if (kind == ResourceKind::group) {
+      SCIMD_TRY(add_members(db, tenant, created.id, members));
+      SCIMD_ASSIGN_OR_RETURN(created.members, load_members(db, tenant, created.id));
+    }
+    return {};
+  }));
+  return created;
+}
+
+Result<Resource> SqliteStore::get(TenantId tenant, ResourceKind kind, std::string_view id,
+                                  Fetch fetch) {
+  auto db = reads_->acquire();
+  ReadTransaction txn(*db);
+  SCIMD_TRY(txn.begin());
+  SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> found, load_row(*db, tenant, kind, id));
+  if (!found) return not_found(kind, id);
+  SCIMD_TRY(load_fetched(*db, tenant, kind, fetch, *found));
+  return std::move(*found);
+}
+
+namespace {
+
+// SELECT ... FROM <table> r WHERE r.tenant_id = ? [AND (filter)]: the shared part of list().
+struct ListSql {
+  std::string where;
+  std::vector<SqlValue> params;  // after the tenant id
+  std::string order_by;
+  std::vector<SqlValue> order_params;
+};
+
+Result<ListSql> list_sql(ResourceKind kind, const ListQuery& query) {
+  ListSql out;
+  out.where = " FROM " + std::string(table_of(kind)) + " r WHERE r.tenant_id = ?";
+  if (query.filter != nullptr) {
+    SCIMD_ASSIGN_OR_RETURN(SqlFragment cond, filter_to_sql(kind, *query.filter));
+    out.where += " AND (" + cond.sql + ")";
+    out.params = std::move(cond.params);
+  }
+  if (query.sort_by) {
+    SCIMD_ASSIGN_OR_RETURN(SqlFragment order,
+                           order_by_sql(kind, *query.sort_by,
+                                        query.sort_order == SortOrder::descending));
+    out.order_by = order.sql;
+    out.order_params = std::move(order.params);
+  } else {
+    out.order_by = "r.seq";
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ListPage> SqliteStore::list(TenantId tenant, ResourceKind kind, const ListQuery& query) {
+  SCIMD_ASSIGN_OR_RETURN(const ListSql sql, list_sql(kind, query));
+  auto db = reads_->acquire();
+  ReadTransaction txn(*db);
+  SCIMD_TRY(txn.begin());
+  ListPage page;
+  {
+    SCIMD_ASSIGN_OR_RETURN(Statement count, db->prepare("SELECT COUNT(*)" + sql.where));
+    count.bind(1, tenant);
+    count.bind_all(sql.params, 2);
+    SCIMD_ASSIGN_OR_RETURN(const bool row, count.step());
+    if (row) page.total = count.column_int(0);
+  }
+  const std::int64_t offset = std::max<std::int64_t>(query.start_index, 1) - 1;
+  if (query.count <= 0 || offset >= page.total) return page;
+  SCIMD_ASSIGN_OR_RETURN(Statement select,
+                         db->prepare("SELECT " + std::string(kResourceColumns) + sql.where +
+                                     " ORDER BY " + sql.order_by + " LIMIT ? OFFSET ?"));
+  select.bind(1, tenant);
+  select.bind_all(sql.params, 2);
+  const int next = 2 + static_cast<int>(sql.params.size());
+  select.bind_all(sql.order_params, next);
+  const int limit_index = next + static_cast<int>(sql.order_params.size());
+  select.bind(limit_index, query.count).bind(limit_index + 1, offset);
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, select.step());
+    if (!row) break;
+    SCIMD_ASSIGN_OR_RETURN(Resource r, read_resource(select));
+    page.items.push_back(std::move(r));
+  }
+  for (Resource& r : page.items) SCIMD_TRY(load_fetched(*db, tenant, kind, query.fetch, r));
+  return page;
+}
+
+Result<std::string> SqliteStore::explain_list(TenantId tenant, ResourceKind kind,
+                                              const ListQuery& query) {
+  SCIMD_ASSIGN_OR_RETURN(const ListSql sql, list_sql(kind, query));
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement plan,
+                         db->prepare("EXPLAIN QUERY PLAN SELECT " + std::string(kResourceColumns) +
+                                     sql.where + " ORDER BY " + sql.order_by));
+  plan.bind(1, tenant);
+  plan.bind_all(sql.params, 2);
+  plan.bind_all(sql.order_params, 2 + static_cast<int>(sql.params.size()));
+  std::string out;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, plan.step());
+    if (!row) return out;
+    out += plan.column_text(3);
+    out += '\n';
+  }
+}
+
+Result<Resource> SqliteStore::update(TenantId tenant, ResourceKind kind, std::string_view id,
+                                     std::optional<std::int64_t> if_match, Fetch fetch,
+                                     const Mutation& mutation) {
+  const std::string when = now();
+  Resource result;
+  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> current, load_row(db, tenant, kind, id));
+    if (!current) return not_found(kind, id);
+    if (if_match && *if_match != current->version) {
+      return make_error(Errc::precondition_failed,
+                        "version " + std::to_string(current->version) + " does not match " +
+                            std::to_string(*if_match));
+    }
+    SCIMD_TRY(load_fetched(db, tenant, kind, fetch, *current));
+    SCIMD_ASSIGN_OR_RETURN(Change change, mutation(*current));
+
+    bool members_changed = false;
+    if (kind == ResourceKind::group && !change.member_ops.empty()) {
+      SCIMD_ASSIGN_OR_RETURN(members_changed,
+                             apply_member_ops(db, tenant, current->id, change.member_ops));
+    }
+    const bool doc_changed = change.doc != current->doc;
+    if (doc_changed || members_changed) {
+      const IndexRow row = index_row(kind, change.doc);
+      SCIMD_TRY(check_unique(db, tenant, kind, row, change.doc, current->id));
+      SCIMD_ASSIGN_OR_RETURN(
+          Statement stmt,
+          db.prepare("UPDATE " + std::string(table_of(kind)) +
+                     " SET doc = ?, version = version + 1, last_modified = ?, "
+                     "user_name_lower = ?, display_name = ?, display_name_lower = ?, "
+                     "external_id = ?, work_email_lower = ?, active = ? "
+                     "WHERE tenant_id = ? AND id = ?"));
+      stmt.bind(1, json::serialize(change.doc)).bind(2, when);
+      bind_index_row(stmt, 3, row);
+      stmt.bind(9, tenant).bind(10, current->id);
+      if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind);
+      current->doc = std::move(change.doc);
+      current->version += 1;
+      current->last_modified = when;
+    }
+    current->members.clear();
+    current->groups.clear();
+    SCIMD_TRY(load_fetched(db, tenant, kind, fetch, *current));
+    result = std::move(*current);
+    return {};
+  }));
+  return result;
+}
+
+Status SqliteStore::remove(TenantId tenant, ResourceKind kind, std::string_view id,
+                           std::optional<std::int64_t> if_match) {
+  const std::string when = now();
+  return writes_->submit([&](Connection& db) -> Status {
+    SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> current, load_row(db, tenant, kind, id));
+    if (!current) return not_found(kind, id);
+    if (if_match && *if_match != current->version) {
+      return make_error(Errc::precondition_failed,
+                        "version " + std::to_string(current->version) + " does not match " +
+                            std::to_string(*if_match));
+    }
+    // Groups that held it change: they lose a member.
+    SCIMD_TRY(touch_groups_holding(db, tenant, id, when));
+    SCIMD_ASSIGN_OR_RETURN(Statement as_member,
+                           db.prepare("DELETE FROM memberships WHERE tenant_id = ? AND "
+                                      "member_id = ?"));
+    as_member.bind(1, tenant).bind(2, id);
+    SCIMD_TRY(as_member.run());
+    if (kind == ResourceKind::group) SCIMD_TRY(remove_all_members(db, tenant, id));
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                           db.prepare("DELETE FROM " + std::string(table_of(kind)) +
+                                      " WHERE tenant_id = ? AND id = ?"));
+    stmt.bind(1, tenant).bind(2, id);
+    return stmt.run();
+  });
+}
+
+}  // namespace scimd::store::sqlite
