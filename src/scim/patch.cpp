@@ -26,6 +26,8 @@ namespace {
 
 constexpr std::string_view kPrimary = "primary";
 
+std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
 const json::value* find_key_icase(const json::object& object, std::string_view key) {
   if (const auto it = object.find(key); it != object.end()) return &it->value();
   for (const auto& entry : object) {
@@ -145,7 +147,8 @@ class PatchApplier {
  public:
   PatchApplier(ResourceKind kind, const json::object& doc) : kind_(kind), doc_(doc) {}
 
-  Status apply_operation(const json::value& operation, std::string_view where);
+  // Errors name the path (or the key of a path-less value); the caller names the operation.
+  Status apply_operation(const json::value& operation);
 
   PatchResult take_result(const json::object& original) && {
     PatchResult result;
@@ -165,8 +168,7 @@ class PatchApplier {
 
   Status apply_path(PatchOpKind op, std::string_view path_text, const json::value* value,
                     bool from_pathless, const std::string& where);
-  Status apply_pathless(PatchOpKind op, const json::value* value, const std::string& where,
-                        bool inside_core_urn);
+  Status apply_pathless(PatchOpKind op, const json::value* value, bool inside_core_urn);
   Status apply_attr_path(PatchOpKind op, PatchPath path, const json::value* value,
                          bool from_pathless, const std::string& where);
   Status apply_schema_path(PatchOpKind op, const SchemaDef& schema, const json::value* value,
@@ -193,27 +195,24 @@ class PatchApplier {
   std::vector<MemberOp> member_ops_;
 };
 
-Status PatchApplier::apply_operation(const json::value& operation, std::string_view where_base) {
-  std::string where(where_base);
+Status PatchApplier::apply_operation(const json::value& operation) {
   const json::object* fields = operation.if_object();
   if (fields == nullptr) {
-    return make_error(Errc::invalid_syntax, where + ": an operation must be an object");
+    return make_error(Errc::invalid_syntax, "an operation must be an object");
   }
   const json::value* op_field = find_key_icase(*fields, "op");
   if (op_field == nullptr || !op_field->is_string()) {
-    return make_error(Errc::invalid_syntax, where + ": 'op' must be add, replace or remove");
+    return make_error(Errc::invalid_syntax, "'op' must be add, replace or remove");
   }
   const std::optional<PatchOpKind> op = parse_op(op_field->get_string());
   if (!op) {
-    return make_error(Errc::invalid_syntax, where + ": unknown op '" +
-                                                std::string(op_field->get_string()) +
+    return make_error(Errc::invalid_syntax, "unknown op '" + std::string(op_field->get_string()) +
                                                 "'; expected add, replace or remove");
   }
   const json::value* value = find_key_icase(*fields, "value");
   if (*op != PatchOpKind::remove && value == nullptr) {
-    return make_error(Errc::invalid_value, where + ": " +
-                                               std::string(op_field->get_string()) +
-                                               " needs a 'value'");
+    return make_error(Errc::invalid_value,
+                      "op '" + std::string(op_field->get_string()) + "' needs a 'value'");
   }
 
   // Some clients send "path": "" or null for a path-less operation.
@@ -221,17 +220,17 @@ Status PatchApplier::apply_operation(const json::value& operation, std::string_v
   std::string_view path_text;
   if (path_field != nullptr && !path_field->is_null()) {
     if (!path_field->is_string()) {
-      return make_error(Errc::invalid_path, where + ": 'path' must be a string");
+      return make_error(Errc::invalid_path, "'path' must be a string");
     }
     path_text = path_field->get_string();
   }
   if (path_text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     if (*op == PatchOpKind::remove) {
-      return make_error(Errc::no_target, where + ": remove needs a 'path'");
+      return make_error(Errc::no_target, "remove needs a 'path'");
     }
-    return apply_pathless(*op, value, where, false);
+    return apply_pathless(*op, value, false);
   }
-  return apply_path(*op, path_text, value, false, where + " (path '" + std::string(path_text) + "')");
+  return apply_path(*op, path_text, value, false, std::string(path_text));
 }
 
 Status PatchApplier::apply_path(PatchOpKind op, std::string_view path_text,
@@ -245,7 +244,7 @@ Status PatchApplier::apply_path(PatchOpKind op, std::string_view path_text,
   auto path = parse_patch_path(path_text);
   if (!path.ok()) {
     if (from_pathless) return {};  // an odd key in a path-less value is an unknown attribute
-    return make_error(Errc::invalid_path, where + ": " + path.error().detail);
+    return make_error(Errc::invalid_path, path.error().detail);
   }
   return apply_attr_path(op, std::move(path).value(), value, from_pathless, where);
 }
@@ -254,29 +253,30 @@ Status PatchApplier::apply_schema_path(PatchOpKind op, const SchemaDef& schema,
                                        const json::value* value, const std::string& where) {
   const bool is_core = &schema == resource_type(kind_).schema;
   if (op == PatchOpKind::remove) {
-    if (is_core) return make_error(Errc::invalid_path, where + ": cannot remove the core schema");
+    if (is_core)
+      return make_error(Errc::invalid_path, quoted(where) + ": cannot remove the core schema");
     doc_.erase(schema.id);
     return {};
   }
   if (value == nullptr || !value->is_object()) {
-    return make_error(Errc::invalid_value, where + ": the value of a schema path must be an object");
+    return make_error(Errc::invalid_value,
+                      quoted(where) + ": the value of a schema path must be an object");
   }
-  if (is_core) return apply_pathless(op, value, where, true);
+  if (is_core) return apply_pathless(op, value, true);
   json::object wrapped;
   wrapped[schema.id] = *value;
   const json::value wrapped_value(std::move(wrapped));
-  return apply_pathless(op, &wrapped_value, where, false);
+  return apply_pathless(op, &wrapped_value, false);
 }
 
 Status PatchApplier::apply_pathless(PatchOpKind op, const json::value* value,
-                                    const std::string& where, bool inside_core_urn) {
+                                    bool inside_core_urn) {
   if (value == nullptr || !value->is_object()) {
-    return make_error(Errc::invalid_value,
-                      where + ": an operation without 'path' needs an object 'value'");
+    return make_error(Errc::invalid_value, "an operation without 'path' needs an object 'value'");
   }
   for (const auto& entry : value->get_object()) {
     const std::string_view key = entry.key();
-    const std::string key_where = where + " (attribute '" + std::string(key) + "')";
+    const std::string key_where(key);
     if (iequals(key, "schemas")) continue;
     const SchemaDef* schema = find_schema(key);
     if (schema == nullptr) {
@@ -286,16 +286,16 @@ Status PatchApplier::apply_pathless(PatchOpKind op, const json::value* value,
     // An extension (or core) URN key holds an object of that schema's attributes.
     if (inside_core_urn || !schema_belongs_here(*schema) || !entry.value().is_object()) continue;
     if (schema == resource_type(kind_).schema) {
-      SCIMD_TRY(apply_pathless(op, &entry.value(), key_where, true));
+      SCIMD_TRY(apply_pathless(op, &entry.value(), true));
       continue;
     }
     for (const auto& attr_entry : entry.value().get_object()) {
-      const std::string attr_where = key_where + " (attribute '" +
-                                     std::string(attr_entry.key()) + "')";
+      const std::string attr_where = key_where + ":" + std::string(attr_entry.key());
       auto path = parse_patch_path(attr_entry.key());
       if (!path.ok() || !path->attr.urn.empty()) continue;  // unknown attribute: ignored
       path->attr.urn = schema->id;
-      SCIMD_TRY(apply_attr_path(op, std::move(path).value(), &attr_entry.value(), true, attr_where));
+      SCIMD_TRY(
+          apply_attr_path(op, std::move(path).value(), &attr_entry.value(), true, attr_where));
     }
   }
   return {};
@@ -309,14 +309,18 @@ Status PatchApplier::apply_attr_path(PatchOpKind op, PatchPath path, const json:
 
   if (is_members(target.resolved)) {
     if (target.resolved.sub != nullptr) {
-      return make_error(Errc::invalid_path,
-                        where + ": unsupported path on members; use members or members[value eq]");
+      return make_error(
+          Errc::invalid_path,
+          quoted(where) + ": unsupported path on members; use members or members[value eq \"id\"]");
     }
     SCIMD_ASSIGN_OR_RETURN(auto member_change, member_op(op, target.filter, value, where));
     if (member_change) member_ops_.push_back(std::move(*member_change));
     return {};
   }
 
+  // scimd stores no writeOnly attribute (password); Okta syncs passwords by PATCH and must
+  // not fail for it.
+  if (target.resolved.attr->mutability == Mutability::write_only) return {};
   if (auto allowed = check_mutability(target); !allowed.ok()) {
     if (from_pathless) return {};  // readOnly keys in a path-less value are ignored
     return allowed;
@@ -325,7 +329,7 @@ Status PatchApplier::apply_attr_path(PatchOpKind op, PatchPath path, const json:
     const AttributeDef& attr = *target.resolved.attr;
     if (!attr.multi_valued || attr.type != AttrType::complex) {
       return make_error(Errc::invalid_path,
-                        where + ": a value filter needs a multi-valued complex attribute");
+                        quoted(where) + ": a value filter needs a multi-valued complex attribute");
     }
     coerce_filter_booleans(attr, *target.filter);
   }
@@ -339,8 +343,8 @@ Status PatchApplier::apply_attr_path(PatchOpKind op, PatchPath path, const json:
     prune_container(target.resolved);
     return {};
   }
-  const Status status = target.filter ? set_through_filter(op, target, *value)
-                                      : set_target(op, target, *value);
+  const Status status =
+      target.filter ? set_through_filter(op, target, *value) : set_target(op, target, *value);
   prune_container(target.resolved);
   return status;
 }
@@ -364,7 +368,7 @@ Status PatchApplier::check_mutability(const Target& target) const {
   const AttributeDef* sub = target.resolved.sub;
   if (attr.mutability == Mutability::read_only ||
       (sub != nullptr && sub->mutability == Mutability::read_only)) {
-    return make_error(Errc::mutability, target.where + ": the attribute is readOnly");
+    return make_error(Errc::mutability, quoted(target.where) + ": the attribute is readOnly");
   }
   if (attr.mutability == Mutability::immutable) {
     // immutable: may be set once, never changed.
@@ -374,7 +378,7 @@ Status PatchApplier::check_mutability(const Target& target) const {
       holder = it == doc_.end() ? nullptr : it->value().if_object();
     }
     if (holder != nullptr && holder->contains(attr.name)) {
-      return make_error(Errc::mutability, target.where + ": the attribute is immutable");
+      return make_error(Errc::mutability, quoted(target.where) + ": the attribute is immutable");
     }
   }
   return {};
@@ -530,7 +534,7 @@ Status PatchApplier::set_through_filter(PatchOpKind op, const Target& target,
     // the email to appear: build the element from the filter's eq terms.
     json::object element;
     if (!element_from_filter(attr, *target.filter, element)) {
-      return make_error(Errc::no_target, target.where + ": no value matches the filter");
+      return make_error(Errc::no_target, quoted(target.where) + ": no value matches the filter");
     }
     if (sub != nullptr) {
       if (value.is_null()) return {};
@@ -540,7 +544,8 @@ Status PatchApplier::set_through_filter(PatchOpKind op, const Target& target,
     } else if (value.is_null()) {
       return {};
     } else {
-      return make_error(Errc::invalid_value, target.where + ": the value must be an object");
+      return make_error(Errc::invalid_value,
+                        quoted(target.where) + ": the value must be an object");
     }
     SCIMD_ASSIGN_OR_RETURN(json::value coerced,
                            coerce(single, json::value(std::move(element)), target.where));
@@ -567,7 +572,8 @@ Status PatchApplier::set_through_filter(PatchOpKind op, const Target& target,
       return {};
     }
     if (!coerced.is_object()) {
-      return make_error(Errc::invalid_value, target.where + ": the value must be an object");
+      return make_error(Errc::invalid_value,
+                        quoted(target.where) + ": the value must be an object");
     }
     for (const std::size_t i : matched) {
       if (op == PatchOpKind::add && values[i].is_object()) {
@@ -631,7 +637,8 @@ void PatchApplier::remove_target(const Target& target, const json::value* value)
       json::array kept;
       for (json::value& element : *values) {
         if (json::object* object = element.if_object()) object->erase(sub->name);
-        if (!(element.is_object() && element.get_object().empty())) kept.push_back(std::move(element));
+        if (!(element.is_object() && element.get_object().empty()))
+          kept.push_back(std::move(element));
       }
       *values = std::move(kept);
     }
@@ -678,16 +685,19 @@ Result<PatchResult> apply_patch(ResourceKind kind, const json::object& doc,
       return make_error(Errc::invalid_value, "'Operations' must not be empty");
     }
     if (operations.size() > kMaxPatchOperations) {
-      return make_error(Errc::invalid_value, "'Operations' has " +
-                                                 std::to_string(operations.size()) +
-                                                 " operations; at most " +
-                                                 std::to_string(kMaxPatchOperations) +
-                                                 " are allowed per request");
+      return make_error(Errc::invalid_value,
+                        "'Operations' has " + std::to_string(operations.size()) +
+                            " operations; at most " + std::to_string(kMaxPatchOperations) +
+                            " are allowed per request");
     }
 
     PatchApplier applier(kind, doc);
     for (std::size_t i = 0; i < operations.size(); ++i) {
-      SCIMD_TRY(applier.apply_operation(operations[i], "Operations[" + std::to_string(i) + "]"));
+      if (Status applied = applier.apply_operation(operations[i]); !applied.ok()) {
+        Error error = std::move(applied).error();
+        error.detail = "Operations[" + std::to_string(i) + "]: " + error.detail;
+        return error;
+      }
     }
     return std::move(applier).take_result(doc);
   } catch (const std::exception& e) {

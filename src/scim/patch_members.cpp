@@ -19,7 +19,7 @@ const json::value* find_key_icase(const json::object& object, std::string_view k
 }
 
 Error value_error(std::string_view where, std::string_view why) {
-  return make_error(Errc::invalid_value, std::string(where) + ": " + std::string(why));
+  return make_error(Errc::invalid_value, "'" + std::string(where) + "': " + std::string(why));
 }
 
 Result<MemberRef> parse_member(const json::value& entry, std::string_view where) {
@@ -28,11 +28,13 @@ Result<MemberRef> parse_member(const json::value& entry, std::string_view where)
     member.value = std::string(*id);
   } else if (const json::object* object = entry.if_object()) {
     const json::value* id = find_key_icase(*object, "value");
-    if (id == nullptr || !id->is_string()) return value_error(where, "a member needs a string 'value'");
+    if (id == nullptr || !id->is_string())
+      return value_error(where, "a member needs a string 'value'");
     member.value = std::string(id->get_string());
     const json::value* display = find_key_icase(*object, "display");
     if (display == nullptr) display = find_key_icase(*object, "displayName");
-    if (display != nullptr && display->is_string()) member.display = std::string(display->get_string());
+    if (display != nullptr && display->is_string())
+      member.display = std::string(display->get_string());
   } else {
     return value_error(where, "a member must be an object with a 'value' or an id string");
   }
@@ -82,8 +84,8 @@ Result<std::vector<MemberRef>> member_ids_from_filter(const Filter& filter,
   std::vector<MemberRef> ids;
   if (!collect_filter_ids(filter, ids)) {
     return make_error(Errc::invalid_path,
-                      std::string(where) +
-                          ": unsupported filter on members; use value eq \"id\" (joined by or)");
+                      "'" + std::string(where) +
+                          "': unsupported filter on members; use value eq \"id\" (joined by or)");
   }
   return ids;
 }
@@ -93,8 +95,9 @@ Result<std::optional<MemberOp>> member_op(PatchOpKind op, const std::optional<Fi
   const bool has_value = value != nullptr && !value->is_null();
   if (filter.has_value()) {
     if (op != PatchOpKind::remove) {
-      return make_error(Errc::invalid_path,
-                        std::string(where) + ": a filter on members is supported only for remove");
+      return make_error(
+          Errc::invalid_path,
+          "'" + std::string(where) + "': a filter on members is supported only for remove");
     }
     SCIMD_ASSIGN_OR_RETURN(auto ids, member_ids_from_filter(*filter, where));
     return std::optional<MemberOp>(MemberOp{MemberOp::Kind::remove, std::move(ids)});

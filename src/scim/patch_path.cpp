@@ -74,7 +74,8 @@ Result<PatchPath> parse_patch_path(std::string_view text) {
   auto attr = parse_attr_path(trim(path.substr(0, open)));
   if (!attr.ok()) return path_error(path, attr.error().detail);
   if (!attr->sub.empty()) {
-    return path_error(path, "a value filter must follow a multi-valued attribute, not a sub-attribute");
+    return path_error(path,
+                      "a value filter must follow a multi-valued attribute, not a sub-attribute");
   }
 
   auto filter = parse_filter(path.substr(open + 1, close - open - 1));
