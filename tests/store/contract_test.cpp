@@ -1,0 +1,562 @@
+// The store contract, through the Store interface only, for every backend.
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "store/store_fixture.h"
+
+namespace scimd::store::testing {
+namespace {
+
+namespace json = boost::json;
+using scim::MemberOp;
+using scim::MemberRef;
+using scim::ResourceKind;
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+using namespace std::chrono_literals;
+
+std::vector<std::string> member_ids(const Resource& r) {
+  std::vector<std::string> ids;
+  for (const auto& m : r.members) ids.push_back(m.value);
+  return ids;
+}
+
+std::vector<std::string> ids_of(const ListPage& page) {
+  std::vector<std::string> ids;
+  for (const auto& r : page.items) ids.push_back(r.id);
+  return ids;
+}
+
+// A mutation that sets one attribute and applies member ops.
+Mutation set_attr(std::string key, json::value value, std::vector<MemberOp> ops = {}) {
+  return [key, value, ops](const Resource& current) -> Result<Change> {
+    Change change{current.doc, ops};
+    change.doc[key] = value;
+    return change;
+  };
+}
+
+Mutation member_ops(std::vector<MemberOp> ops) {
+  return [ops](const Resource& current) -> Result<Change> { return Change{current.doc, ops}; };
+}
+
+// ListQuery without designated initializers (-Wmissing-field-initializers).
+ListQuery query(std::int64_t start_index = 1, std::int64_t count = 100) {
+  ListQuery q;
+  q.start_index = start_index;
+  q.count = count;
+  return q;
+}
+ListQuery sorted(scim::AttrPath by, SortOrder order = SortOrder::ascending,
+                 std::int64_t count = 100) {
+  ListQuery q = query(1, count);
+  q.sort_by = std::move(by);
+  q.sort_order = order;
+  return q;
+}
+ListQuery filtered(const scim::Filter& filter) {
+  ListQuery q;
+  q.filter = &filter;
+  return q;
+}
+
+class StoreContract : public StoreTest {};
+
+// --- tenants -------------------------------------------------------------------------------
+
+TEST_P(StoreContract, TenantsCreateFindListDelete) {
+  auto beta = store_->create_tenant("beta-2.x_y");
+  ASSERT_TRUE(beta.ok()) << beta.error().detail;
+  EXPECT_NE(beta->id, tenant_);
+  EXPECT_FALSE(beta->created.empty());
+
+  auto found = store_->find_tenant("beta-2.x_y");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, beta->id);
+  EXPECT_EQ(store_->find_tenant("nope").error().code, Errc::not_found);
+
+  auto all = store_->list_tenants();
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> names;
+  for (const auto& t : *all) names.push_back(t.name);
+  EXPECT_THAT(names, UnorderedElementsAre("acme", "beta-2.x_y"));
+
+  ASSERT_TRUE(store_->delete_tenant("beta-2.x_y").ok());
+  EXPECT_EQ(store_->find_tenant("beta-2.x_y").error().code, Errc::not_found);
+  EXPECT_EQ(store_->delete_tenant("beta-2.x_y").error().code, Errc::not_found);
+}
+
+TEST_P(StoreContract, TenantNamesAreValidatedAndUnique) {
+  for (const char* bad : {"", "Acme", "-acme", ".acme", "_acme", "ac me", "ac/me", "acmé"}) {
+    auto r = store_->create_tenant(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, Errc::invalid_value) << bad;
+  }
+  EXPECT_TRUE(store_->create_tenant(std::string(63, 'a')).ok());
+  EXPECT_EQ(store_->create_tenant(std::string(64, 'b')).error().code, Errc::invalid_value);
+  auto dup = store_->create_tenant("acme");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, Errc::uniqueness);
+}
+
+TEST_P(StoreContract, DeletingATenantDeletesEverythingInIt) {
+  auto other = store_->create_tenant("other");
+  ASSERT_TRUE(other.ok());
+  const std::string user = make_user("alice");
+  const std::string group = make_group("team", {{user, "", ""}});
+  ASSERT_TRUE(store_->add_token(tenant_, "aa11").ok());
+  const std::string kept = make_user("alice", other->id);
+
+  ASSERT_TRUE(store_->delete_tenant("acme").ok());
+  const TimePoint now = std::chrono::system_clock::now();
+  EXPECT_FALSE(store_->find_token_owner("aa11", now)->has_value());
+  EXPECT_EQ(store_->get(tenant_, ResourceKind::user, user, {}).error().code, Errc::not_found);
+  EXPECT_EQ(store_->get(tenant_, ResourceKind::group, group, {}).error().code, Errc::not_found);
+  EXPECT_TRUE(store_->get(other->id, ResourceKind::user, kept, {}).ok());
+
+  // The name is free again and the new tenant starts empty.
+  auto again = store_->create_tenant("acme");
+  ASSERT_TRUE(again.ok());
+  auto page = store_->list(again->id, ResourceKind::user, {});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 0);
+}
+
+// --- tokens --------------------------------------------------------------------------------
+
+TEST_P(StoreContract, TokensFindTheirTenantUntilExpired) {
+  auto other = store_->create_tenant("other");
+  ASSERT_TRUE(other.ok());
+  const TimePoint now = std::chrono::system_clock::now();
+  ASSERT_TRUE(store_->add_token(tenant_, "hash-a").ok());
+  ASSERT_TRUE(store_->add_token(other->id, "hash-b").ok());
+  EXPECT_EQ(store_->add_token(tenant_, "hash-a").error().code, Errc::uniqueness);
+  EXPECT_EQ(store_->add_token(999999, "hash-z").error().code, Errc::not_found);
+
+  auto owner_a = store_->find_token_owner("hash-a", now);
+  ASSERT_TRUE(owner_a.ok() && owner_a->has_value());
+  EXPECT_EQ((*owner_a)->name, "acme");
+  auto owner_b = store_->find_token_owner("hash-b", now);
+  ASSERT_TRUE(owner_b.ok() && owner_b->has_value());
+  EXPECT_EQ((*owner_b)->id, other->id);
+  EXPECT_FALSE(store_->find_token_owner("hash-c", now)->has_value());
+
+  // Rotation: the old token stays valid for the grace period, then stops.
+  ASSERT_TRUE(store_->expire_tokens(tenant_, now + 1h).ok());
+  ASSERT_TRUE(store_->add_token(tenant_, "hash-a2").ok());
+  EXPECT_TRUE(store_->find_token_owner("hash-a", now + 59min)->has_value());
+  EXPECT_FALSE(store_->find_token_owner("hash-a", now + 1h)->has_value());
+  EXPECT_TRUE(store_->find_token_owner("hash-a2", now + 2h)->has_value());
+  // The other tenant's token is untouched.
+  EXPECT_TRUE(store_->find_token_owner("hash-b", now + 2h)->has_value());
+
+  // A later expiry never extends an earlier one; revocation (now) ends both.
+  ASSERT_TRUE(store_->expire_tokens(tenant_, now + 5h).ok());
+  EXPECT_FALSE(store_->find_token_owner("hash-a", now + 2h)->has_value());
+  ASSERT_TRUE(store_->expire_tokens(tenant_, now).ok());
+  EXPECT_FALSE(store_->find_token_owner("hash-a2", now)->has_value());
+  EXPECT_TRUE(store_->find_token_owner("hash-b", now)->has_value());
+
+  auto tokens = store_->list_tokens(tenant_);
+  ASSERT_TRUE(tokens.ok());
+  ASSERT_EQ(tokens->size(), 2u);
+  for (const auto& t : *tokens) {
+    EXPECT_EQ(t.tenant_id, tenant_);
+    ASSERT_TRUE(t.expires_at.has_value());
+    EXPECT_EQ(*t.expires_at, format_time(now));
+  }
+  EXPECT_EQ(store_->expire_tokens(999999, now).error().code, Errc::not_found);
+}
+
+// --- users ---------------------------------------------------------------------------------
+
+TEST_P(StoreContract, UserCrud) {
+  json::object doc = user_doc("Alice@Example.com");
+  doc["name"] = json::object{{"givenName", "Alice"}};
+  auto created = store_->create(tenant_, ResourceKind::user, doc, {});
+  ASSERT_TRUE(created.ok()) << created.error().detail;
+  EXPECT_EQ(created->id.size(), 36u);
+  EXPECT_EQ(created->version, 1);
+  EXPECT_EQ(created->created, created->last_modified);
+  EXPECT_EQ(created->doc, doc);
+
+  auto got = store_->get(tenant_, ResourceKind::user, created->id, {});
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->doc, doc);
+  EXPECT_EQ(got->version, 1);
+  EXPECT_EQ(got->created, created->created);
+
+  auto updated = store_->update(tenant_, ResourceKind::user, created->id, std::nullopt, {},
+                                set_attr("title", "CEO"));
+  ASSERT_TRUE(updated.ok()) << updated.error().detail;
+  EXPECT_EQ(updated->version, 2);
+  EXPECT_EQ(updated->doc.at("title"), "CEO");
+  EXPECT_GE(updated->last_modified, created->last_modified);
+  EXPECT_EQ(store_->get(tenant_, ResourceKind::user, created->id, {})->doc.at("title"), "CEO");
+
+  ASSERT_TRUE(store_->remove(tenant_, ResourceKind::user, created->id, std::nullopt).ok());
+  EXPECT_EQ(store_->get(tenant_, ResourceKind::user, created->id, {}).error().code,
+            Errc::not_found);
+  EXPECT_EQ(store_->remove(tenant_, ResourceKind::user, created->id, std::nullopt).error().code,
+            Errc::not_found);
+  EXPECT_EQ(store_->update(tenant_, ResourceKind::user, created->id, std::nullopt, {},
+                           set_attr("title", "x"))
+                .error()
+                .code,
+            Errc::not_found);
+}
+
+TEST_P(StoreContract, UserNameIsUniquePerTenantCaseInsensitively) {
+  const std::string bob = make_user("bob@example.com");
+  auto dup = store_->create(tenant_, ResourceKind::user, user_doc("BOB@Example.COM"), {});
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, Errc::uniqueness);
+  EXPECT_THAT(dup.error().detail, ::testing::HasSubstr("userName"));
+  EXPECT_THAT(dup.error().detail, ::testing::HasSubstr("BOB@Example.COM"));
+
+  // Renaming another user onto the name collides too; renaming bob onto his own name in
+  // another case is fine.
+  const std::string carol = make_user("carol");
+  auto rename = store_->update(tenant_, ResourceKind::user, carol, std::nullopt, {},
+                               set_attr("userName", "Bob@example.com"));
+  ASSERT_FALSE(rename.ok());
+  EXPECT_EQ(rename.error().code, Errc::uniqueness);
+  auto recase = store_->update(tenant_, ResourceKind::user, bob, std::nullopt, {},
+                               set_attr("userName", "Bob@Example.com"));
+  EXPECT_TRUE(recase.ok()) << recase.error().detail;
+
+  // Group displayNames are unique the same way.
+  make_group("Sales");
+  auto dup_group = store_->create(tenant_, ResourceKind::group, group_doc("sales"), {});
+  ASSERT_FALSE(dup_group.ok());
+  EXPECT_EQ(dup_group.error().code, Errc::uniqueness);
+  EXPECT_THAT(dup_group.error().detail, ::testing::HasSubstr("displayName"));
+}
+
+TEST_P(StoreContract, TenantsAreIsolated) {
+  auto other = store_->create_tenant("other");
+  ASSERT_TRUE(other.ok());
+  const std::string mine = make_user("same@example.com");
+  const std::string theirs = make_user("same@example.com", other->id);  // same name is fine
+  ASSERT_FALSE(theirs.empty());
+
+  EXPECT_EQ(store_->get(other->id, ResourceKind::user, mine, {}).error().code, Errc::not_found);
+  EXPECT_EQ(store_->update(other->id, ResourceKind::user, mine, std::nullopt, {},
+                           set_attr("title", "x"))
+                .error()
+                .code,
+            Errc::not_found);
+  EXPECT_EQ(store_->remove(other->id, ResourceKind::user, mine, std::nullopt).error().code,
+            Errc::not_found);
+  auto listed = store_->list(other->id, ResourceKind::user, {});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_THAT(ids_of(*listed), ElementsAre(theirs));
+  EXPECT_TRUE(store_->get(tenant_, ResourceKind::user, mine, {}).ok());
+
+  // A group in one tenant cannot hold a user of another: the id names nothing there.
+  auto group = store_->create(other->id, ResourceKind::group, group_doc("g"), {{mine, "", ""}});
+  ASSERT_TRUE(group.ok());
+  EXPECT_TRUE(group->members.empty());
+}
+
+TEST_P(StoreContract, IfMatchAndVersionBumpOnlyOnChange) {
+  const std::string id = make_user("dave");
+  auto same = store_->update(tenant_, ResourceKind::user, id, 1, {},
+                             [](const Resource& r) -> Result<Change> { return Change{r.doc, {}}; });
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->version, 1);  // nothing changed
+
+  auto stale = store_->update(tenant_, ResourceKind::user, id, 7, {}, set_attr("title", "x"));
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, Errc::precondition_failed);
+
+  auto changed = store_->update(tenant_, ResourceKind::user, id, 1, {}, set_attr("title", "x"));
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->version, 2);
+  auto again = store_->update(tenant_, ResourceKind::user, id, 2, {}, set_attr("title", "x"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->version, 2);  // same value: no change
+
+  EXPECT_EQ(store_->remove(tenant_, ResourceKind::user, id, 1).error().code,
+            Errc::precondition_failed);
+  EXPECT_TRUE(store_->remove(tenant_, ResourceKind::user, id, 2).ok());
+}
+
+TEST_P(StoreContract, FailedMutationChangesNothing) {
+  const std::string id = make_user("erin");
+  auto failed = store_->update(tenant_, ResourceKind::user, id, std::nullopt, {},
+                               [](const Resource&) -> Result<Change> {
+                                 return make_error(Errc::invalid_value, "no");
+                               });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, Errc::invalid_value);
+  auto got = store_->get(tenant_, ResourceKind::user, id, {});
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->version, 1);
+  EXPECT_EQ(got->doc, user_doc("erin"));
+}
+
+// --- groups and members --------------------------------------------------------------------
+
+TEST_P(StoreContract, GroupMembersKeepInsertionOrderAndDropUnknownIds) {
+  const std::string u1 = make_user("u1");
+  const std::string u2 = make_user("u2");
+  const std::string inner = make_group("inner");
+  auto group = store_->create(
+      tenant_, ResourceKind::group, group_doc("outer"),
+      {{u2, "User Two", ""}, {"no-such-id", "", ""}, {inner, "", ""}, {u1, "", ""}});
+  ASSERT_TRUE(group.ok()) << group.error().detail;
+  EXPECT_THAT(member_ids(*group), ElementsAre(u2, inner, u1));
+
+  auto got = store_->get(tenant_, ResourceKind::group, group->id, Fetch{true, false});
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->members.size(), 3u);
+  EXPECT_EQ(got->members[0], (MemberRef{u2, "User Two", "User"}));
+  EXPECT_EQ(got->members[1].type, "Group");
+  EXPECT_EQ(got->members[2], (MemberRef{u1, "", "User"}));
+  // Without Fetch::members no member rows are loaded.
+  EXPECT_TRUE(store_->get(tenant_, ResourceKind::group, group->id, {})->members.empty());
+
+  // A group cannot contain itself.
+  auto self = store_->update(tenant_, ResourceKind::group, group->id, std::nullopt,
+                             Fetch{true, false},
+                             member_ops({{MemberOp::Kind::add, {{group->id, "", ""}}}}));
+  ASSERT_TRUE(self.ok());
+  EXPECT_THAT(member_ids(*self), ElementsAre(u2, inner, u1));
+  EXPECT_EQ(self->version, 1);
+}
+
+TEST_P(StoreContract, MemberOpsApplyInOrder) {
+  const std::string a = make_user("a");
+  const std::string b = make_user("b");
+  const std::string c = make_user("c");
+  const std::string g = make_group("g", {{a, "", ""}, {b, "", ""}});
+  const Fetch members{true, false};
+
+  // Okta: remove X then add X in one PATCH leaves X a member (at the end now).
+  auto r1 = store_->update(tenant_, ResourceKind::group, g, std::nullopt, members,
+                           member_ops({{MemberOp::Kind::remove, {{a, "", ""}}},
+                                       {MemberOp::Kind::add, {{a, "A", ""}}}}));
+  ASSERT_TRUE(r1.ok()) << r1.error().detail;
+  EXPECT_THAT(member_ids(*r1), ElementsAre(b, a));
+  EXPECT_EQ(r1->version, 2);
+
+  // add of an existing member keeps its place; a new display is taken.
+  auto r2 = store_->update(tenant_, ResourceKind::group, g, std::nullopt, members,
+                           member_ops({{MemberOp::Kind::add, {{b, "Bee", ""}, {c, "", ""}}}}));
+  ASSERT_TRUE(r2.ok());
+  EXPECT_THAT(member_ids(*r2), ElementsAre(b, a, c));
+  EXPECT_EQ(r2->members[0].display, "Bee");
+  EXPECT_EQ(r2->version, 3);
+
+  // Adding what is there already, removing what is absent: no change, no new version.
+  auto r3 = store_->update(tenant_, ResourceKind::group, g, std::nullopt, members,
+                           member_ops({{MemberOp::Kind::add, {{b, "", ""}}},
+                                       {MemberOp::Kind::remove, {{"absent", "", ""}}}}));
+  ASSERT_TRUE(r3.ok());
+  EXPECT_EQ(r3->version, 3);
+  EXPECT_EQ(r3->members[0].display, "Bee");
+
+  // replace_all keeps the survivors' order and appends the new ones.
+  auto r4 = store_->update(tenant_, ResourceKind::group, g, std::nullopt, members,
+                           member_ops({{MemberOp::Kind::replace_all, {{c, "", ""}, {b, "", ""},
+                                                                      {"ghost", "", ""}}}}));
+  ASSERT_TRUE(r4.ok());
+  EXPECT_THAT(member_ids(*r4), ElementsAre(b, c));
+  EXPECT_EQ(r4->version, 4);
+
+  // remove_all then add: exactly the added.
+  auto r5 = store_->update(tenant_, ResourceKind::group, g, std::nullopt, members,
+                           member_ops({{MemberOp::Kind::remove_all, {}},
+                                       {MemberOp::Kind::add, {{a, "", ""}}}}));
+  ASSERT_TRUE(r5.ok());
+  EXPECT_THAT(member_ids(*r5), ElementsAre(a));
+
+  // The mutation sees the members it asked for.
+  std::vector<std::string> seen;
+  auto r6 = store_->update(tenant_, ResourceKind::group, g, std::nullopt, members,
+                           [&](const Resource& current) -> Result<Change> {
+                             seen = member_ids(current);
+                             return Change{current.doc, {}};
+                           });
+  ASSERT_TRUE(r6.ok());
+  EXPECT_THAT(seen, ElementsAre(a));
+}
+
+TEST_P(StoreContract, DeletingAUserOrGroupRemovesItsMemberships) {
+  const std::string a = make_user("a");
+  const std::string b = make_user("b");
+  const std::string child = make_group("child", {{a, "", ""}});
+  const std::string parent = make_group("parent", {{a, "", ""}, {b, "", ""}, {child, "", ""}});
+
+  ASSERT_TRUE(store_->remove(tenant_, ResourceKind::user, a, std::nullopt).ok());
+  auto p = store_->get(tenant_, ResourceKind::group, parent, Fetch{true, false});
+  ASSERT_TRUE(p.ok());
+  EXPECT_THAT(member_ids(*p), ElementsAre(b, child));
+  EXPECT_EQ(p->version, 2);  // losing a member is a change of the group
+  EXPECT_TRUE(store_->get(tenant_, ResourceKind::group, child, Fetch{true, false})
+                  ->members.empty());
+
+  ASSERT_TRUE(store_->remove(tenant_, ResourceKind::group, child, std::nullopt).ok());
+  EXPECT_THAT(member_ids(*store_->get(tenant_, ResourceKind::group, parent, Fetch{true, false})),
+              ElementsAre(b));
+  // A new user reusing nothing is not a member of anything.
+  EXPECT_TRUE(store_->get(tenant_, ResourceKind::user, b, Fetch{false, true}).ok());
+}
+
+TEST_P(StoreContract, FetchGroupsListsDirectGroups) {
+  const std::string a = make_user("a");
+  const std::string g1 = make_group("Engineering", {{a, "", ""}});
+  const std::string g2 = make_group("All");
+  make_group("Outer", {{g2, "", ""}});  // nested: not direct for a
+  ASSERT_TRUE(store_
+                  ->update(tenant_, ResourceKind::group, g2, std::nullopt, {},
+                           member_ops({{MemberOp::Kind::add, {{a, "", ""}}}}))
+                  .ok());
+  auto user = store_->get(tenant_, ResourceKind::user, a, Fetch{false, true});
+  ASSERT_TRUE(user.ok());
+  ASSERT_EQ(user->groups.size(), 2u);
+  EXPECT_EQ(user->groups[0].value, g1);
+  EXPECT_EQ(user->groups[0].display, "Engineering");
+  EXPECT_EQ(user->groups[1].value, g2);
+  EXPECT_EQ(user->groups[1].display, "All");
+  EXPECT_TRUE(store_->get(tenant_, ResourceKind::user, a, {})->groups.empty());
+
+  auto page = store_->list(tenant_, ResourceKind::user, [] { ListQuery q; q.fetch = Fetch{false, true}; return q; }());
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].groups.size(), 2u);
+}
+
+// --- lists ---------------------------------------------------------------------------------
+
+TEST_P(StoreContract, ListPagesAreExactAndStable) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 23; ++i) ids.push_back(make_user("user" + std::to_string(100 - i)));
+  std::vector<std::string> seen;
+  for (std::int64_t start = 1; start <= 23; start += 10) {
+    auto page = store_->list(tenant_, ResourceKind::user, query(start, 10));
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->total, 23);
+    EXPECT_EQ(page->items.size(), start == 21 ? 3u : 10u);
+    for (const auto& r : page->items) seen.push_back(r.id);
+  }
+  EXPECT_EQ(seen, ids);  // creation order, no gaps, no repeats
+
+  auto count_only = store_->list(tenant_, ResourceKind::user, query(1, 0));
+  ASSERT_TRUE(count_only.ok());
+  EXPECT_EQ(count_only->total, 23);
+  EXPECT_TRUE(count_only->items.empty());
+  auto beyond = store_->list(tenant_, ResourceKind::user, query(50));
+  ASSERT_TRUE(beyond.ok());
+  EXPECT_EQ(beyond->total, 23);
+  EXPECT_TRUE(beyond->items.empty());
+  auto below_one = store_->list(tenant_, ResourceKind::user, query(-3, 2));
+  ASSERT_TRUE(below_one.ok());
+  EXPECT_THAT(ids_of(*below_one), ElementsAre(ids[0], ids[1]));
+}
+
+TEST_P(StoreContract, ListSortsWithMissingValuesLast) {
+  auto make = [&](const std::string& name, std::optional<std::string> title) {
+    json::object doc = user_doc(name);
+    if (title) doc["title"] = *title;
+    auto r = store_->create(tenant_, ResourceKind::user, doc, {});
+    EXPECT_TRUE(r.ok());
+    return r->id;
+  };
+  const std::string c = make("charlie", "b");
+  const std::string a = make("Alpha", std::nullopt);
+  const std::string b = make("bravo", "A");
+  const std::string d = make("delta", "c");
+
+  ListQuery by_name = sorted(scim::AttrPath{"", "userName", ""});
+  EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_name)), ElementsAre(a, b, c, d));
+  by_name.sort_order = SortOrder::descending;
+  EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_name)), ElementsAre(d, c, b, a));
+
+  ListQuery by_title = sorted(scim::AttrPath{"", "title", ""});
+  EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_title)), ElementsAre(b, c, d, a));
+  by_title.sort_order = SortOrder::descending;
+  EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_title)), ElementsAre(d, c, b, a));
+
+  ListQuery by_created = sorted(scim::AttrPath{"", "meta", "created"}, SortOrder::ascending, 2);
+  EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_created)), ElementsAre(c, a));
+}
+
+TEST_P(StoreContract, ListByFilterFindsCaseInsensitiveUserName) {
+  const std::string id = make_user("Test.User@Okta.local");
+  make_user("other@okta.local");
+  auto filter = scim::parse_filter(R"(userName eq "test.user@okta.LOCAL")");
+  ASSERT_TRUE(filter.ok());
+  auto page = store_->list(tenant_, ResourceKind::user, filtered(*filter));
+  ASSERT_TRUE(page.ok()) << page.error().detail;
+  EXPECT_EQ(page->total, 1);
+  EXPECT_THAT(ids_of(*page), ElementsAre(id));
+
+  auto none = scim::parse_filter(R"(userName eq "8c0a2b3e-0000-4000-8000-000000000000")");
+  auto empty = store_->list(tenant_, ResourceKind::user, filtered(*none));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->total, 0);
+}
+
+// --- concurrency ---------------------------------------------------------------------------
+
+TEST_P(StoreContract, ConcurrentCreatesAllLand) {
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 200;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<std::string>> created(kThreads);
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = store_->create(tenant_, ResourceKind::user,
+                                user_doc("t" + std::to_string(t) + "-" + std::to_string(i)), {});
+        if (r.ok()) {
+          created[t].push_back(r->id);
+        } else {
+          ++failures;
+        }
+        // Reads run beside the writes.
+        if (i % 50 == 0) (void)store_->list(tenant_, ResourceKind::user, query(1, 5));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto page = store_->list(tenant_, ResourceKind::user, query(1, 0));
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, kThreads * kPerThread);
+  std::set<std::string> unique;
+  for (const auto& ids : created) unique.insert(ids.begin(), ids.end());
+  EXPECT_EQ(unique.size(), static_cast<std::size_t>(kThreads * kPerThread));
+}
+
+TEST_P(StoreContract, StoreOpensAgainWithItsData) {
+  const std::string id = make_user("persisted");
+  store_.reset();
+  auto reopened = Store::open(store_url(GetParam(), dir_));
+  ASSERT_TRUE(reopened.ok()) << reopened.error().detail;
+  auto got = (*reopened)->get(tenant_, ResourceKind::user, id, {});
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->doc.at("userName"), "persisted");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, kBackends);
+
+TEST(StoreOpen, RejectsUnknownSchemesAndUnopenablePaths) {
+  auto unknown = Store::open("mysql://localhost/db");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, Errc::invalid_value);
+  auto unopenable = Store::open("sqlite:/nonexistent-dir/for/sure/scimd.db");
+  ASSERT_FALSE(unopenable.ok());
+  EXPECT_EQ(unopenable.error().code, Errc::unavailable);
+}
+
+}  // namespace
+}  // namespace scimd::store::testing
