@@ -15,16 +15,26 @@ namespace json = boost::json;
 
 std::string_view compare_op_name(CompareOp op) {
   switch (op) {
-    case CompareOp::eq: return "eq";
-    case CompareOp::ne: return "ne";
-    case CompareOp::co: return "co";
-    case CompareOp::sw: return "sw";
-    case CompareOp::ew: return "ew";
-    case CompareOp::gt: return "gt";
-    case CompareOp::ge: return "ge";
-    case CompareOp::lt: return "lt";
-    case CompareOp::le: return "le";
-    case CompareOp::pr: return "pr";
+    case CompareOp::eq:
+      return "eq";
+    case CompareOp::ne:
+      return "ne";
+    case CompareOp::co:
+      return "co";
+    case CompareOp::sw:
+      return "sw";
+    case CompareOp::ew:
+      return "ew";
+    case CompareOp::gt:
+      return "gt";
+    case CompareOp::ge:
+      return "ge";
+    case CompareOp::lt:
+      return "lt";
+    case CompareOp::le:
+      return "le";
+    case CompareOp::pr:
+      return "pr";
   }
   return "?";
 }
@@ -175,8 +185,8 @@ class Parser {
   // Counts one level of (), [] or `not`; the caller leaves the level with leave_level().
   Status enter_level() {
     if (++depth_ > kMaxFilterDepth) {
-      return error_at(pos_, "filter is nested more than " + std::to_string(kMaxFilterDepth) +
-                                " levels deep");
+      return error_at(
+          pos_, "filter is nested more than " + std::to_string(kMaxFilterDepth) + " levels deep");
     }
     return {};
   }
@@ -252,8 +262,8 @@ class Parser {
     const std::string_view word = read_word();
     auto path = parse_attr_path(word);
     if (!path.ok()) {
-      return error_at(path_pos, "invalid attribute path '" + printable(word) +
-                                    "': " + path.error().detail);
+      return error_at(path_pos,
+                      "invalid attribute path '" + printable(word) + "': " + path.error().detail);
     }
     skip_spaces();
     if (at_end() || peek() != '[') return parse_comparison(std::move(path).value());
@@ -282,8 +292,8 @@ class Parser {
       const std::string_view sub_word = read_word();
       auto sub = parse_attr_path(sub_word);
       if (!sub.ok() || !sub->urn.empty() || !sub->sub.empty()) {
-        return error_at(sub_pos, "expected a sub-attribute name after '].', found " +
-                                     found_at(sub_pos));
+        return error_at(sub_pos,
+                        "expected a sub-attribute name after '].', found " + found_at(sub_pos));
       }
       SCIMD_ASSIGN_OR_RETURN(Filter comparison, parse_comparison(std::move(sub).value()));
       value_path.children.push_back(
@@ -361,14 +371,30 @@ class Parser {
       const char e = text_[pos_ + 1];
       pos_ += 2;
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           SCIMD_ASSIGN_OR_RETURN(const std::uint32_t cp, parse_unicode_escape(escape_pos));
           append_utf8(out, cp);

@@ -54,7 +54,9 @@ struct Target {
   const AttributeDef& leaf() const { return sub != nullptr ? *sub : *attr; }
 };
 
-Error filter_error(std::string detail) { return make_error(Errc::invalid_filter, std::move(detail)); }
+Error filter_error(std::string detail) {
+  return make_error(Errc::invalid_filter, std::move(detail));
+}
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
@@ -76,8 +78,7 @@ Result<Target> find_target(const Scope& scope, const AttrPath& path) {
     if (path.urn.empty() && path.sub.empty() && iequals(path.attr, "schemas")) {
       return Target{&schemas_attribute(), nullptr, {}};
     }
-    return filter_error("unknown attribute " + quoted(path.to_string()) + ": " +
-                        resolved.error().detail);
+    return filter_error(resolved.error().detail);
   }
   Target target{resolved->attr, resolved->sub, {}};
   if (resolved->in_extension() && resolved->schema != nullptr) {
@@ -173,12 +174,18 @@ int three_way(const T& a, const T& b) {
 
 bool ordering_holds(CompareOp op, int order) {
   switch (op) {
-    case CompareOp::eq: return order == 0;
-    case CompareOp::gt: return order > 0;
-    case CompareOp::ge: return order >= 0;
-    case CompareOp::lt: return order < 0;
-    case CompareOp::le: return order <= 0;
-    default: return false;
+    case CompareOp::eq:
+      return order == 0;
+    case CompareOp::gt:
+      return order > 0;
+    case CompareOp::ge:
+      return order >= 0;
+    case CompareOp::lt:
+      return order < 0;
+    case CompareOp::le:
+      return order <= 0;
+    default:
+      return false;
   }
 }
 
@@ -199,10 +206,14 @@ bool leaf_matches(const AttributeDef& def, CompareOp op, const json::value& leaf
       const std::string_view l = *left;
       const std::string_view r = *right;
       switch (op) {
-        case CompareOp::co: return l.find(r) != std::string_view::npos;
-        case CompareOp::sw: return l.substr(0, r.size()) == r;
-        case CompareOp::ew: return l.size() >= r.size() && l.substr(l.size() - r.size()) == r;
-        default: return ordering_holds(op, three_way(l, r));
+        case CompareOp::co:
+          return l.find(r) != std::string_view::npos;
+        case CompareOp::sw:
+          return l.substr(0, r.size()) == r;
+        case CompareOp::ew:
+          return l.size() >= r.size() && l.substr(l.size() - r.size()) == r;
+        default:
+          return ordering_holds(op, three_way(l, r));
       }
     }
     case AttrType::boolean: {
@@ -412,10 +423,10 @@ bool evaluate_compare(const Scope& scope, const Filter& f, const json::object& o
     return false;
   }
   const CompareOp op = f.op == CompareOp::ne ? CompareOp::eq : f.op;
-  const bool any_match = def != nullptr && std::any_of(values.begin(), values.end(),
-                                                       [&](const json::value* v) {
-                                                         return leaf_matches(*def, op, *v, f.value);
-                                                       });
+  const bool any_match =
+      def != nullptr && std::any_of(values.begin(), values.end(), [&](const json::value* v) {
+        return leaf_matches(*def, op, *v, f.value);
+      });
   return f.op == CompareOp::ne ? !any_match : any_match;
 }
 

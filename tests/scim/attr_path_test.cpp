@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 namespace scimd::scim {
 namespace {
 
-constexpr std::string_view kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+constexpr std::string_view kEnterprise =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 TEST(AttrPathTest, ParsesSimpleName) {
   const auto path = parse_attr_path("userName");
@@ -72,6 +75,8 @@ struct BadPath {
   std::string detail_part;  // a piece of the detail that says what is wrong
 };
 
+void PrintTo(const BadPath& c, std::ostream* os) { *os << c.text; }
+
 class AttrPathErrorTest : public ::testing::TestWithParam<BadPath> {};
 
 TEST_P(AttrPathErrorTest, RejectsWithInvalidPath) {
@@ -87,12 +92,12 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(BadPath{"", "empty"}, BadPath{"name.", "sub-attribute name is empty"},
                       BadPath{".givenName", "attribute name is empty"},
                       BadPath{"a.b.c", "more than one sub-attribute"},
-                      BadPath{"1abc", "must start with a letter"},
-                      BadPath{"user name", "' '"}, BadPath{"user\"Name", "'\"'"},
-                      BadPath{"emails[type", "'['"}, BadPath{":userName", "URN is empty"},
+                      BadPath{"1abc", "must start with a letter"}, BadPath{"user name", "' '"},
+                      BadPath{"user\"Name", "'\"'"}, BadPath{"emails[type", "'['"},
+                      BadPath{":userName", "URN is empty"},
                       BadPath{"urn:x:", "attribute name is empty"},
-                      BadPath{"urn:a b:userName", "schema URN"},
-                      BadPath{"name.given+Name", "'+'"}, BadPath{"name.-x", "must start"}));
+                      BadPath{"urn:a b:userName", "schema URN"}, BadPath{"name.given+Name", "'+'"},
+                      BadPath{"name.-x", "must start"}));
 
 }  // namespace
 }  // namespace scimd::scim

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 namespace scimd::scim {
@@ -42,6 +43,8 @@ struct ParseCase {
   std::string tree;
 };
 
+void PrintTo(const ParseCase& c, std::ostream* os) { *os << c.filter; }
+
 class FilterParseTest : public ::testing::TestWithParam<ParseCase> {};
 
 TEST_P(FilterParseTest, ParsesToTree) { EXPECT_EQ(parsed(GetParam().filter), GetParam().tree); }
@@ -77,8 +80,9 @@ INSTANTIATE_TEST_SUITE_P(
             R"((userType ne "Employee" and not((emails co "example.com" or emails.value co "example.org"))))"},
         ParseCase{R"(userType eq "Employee" and (emails.type eq "work"))",
                   R"((userType eq "Employee" and emails.type eq "work"))"},
-        ParseCase{R"(userType eq "Employee" and emails[type eq "work" and value co "@example.com"])",
-                  R"((userType eq "Employee" and emails[(type eq "work" and value co "@example.com")]))"},
+        ParseCase{
+            R"(userType eq "Employee" and emails[type eq "work" and value co "@example.com"])",
+            R"((userType eq "Employee" and emails[(type eq "work" and value co "@example.com")]))"},
         ParseCase{
             R"(emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"])",
             R"((emails[(type eq "work" and value co "@example.com")] or ims[(type eq "xmpp" and value co "@foo.com")]))"}));
@@ -106,41 +110,41 @@ INSTANTIATE_TEST_SUITE_P(
 
 INSTANTIATE_TEST_SUITE_P(
     CaseAndSpacing, FilterParseTest,
-    ::testing::Values(ParseCase{R"(userName EQ "x" And title PR)", R"((userName eq "x" and title pr))"},
-                      ParseCase{R"(userName Eq "x" OR title pR)", R"((userName eq "x" or title pr))"},
-                      ParseCase{"  \t userName \t\t eq   \"x\"   ", R"(userName eq "x")"},
-                      ParseCase{R"((userName eq "x")and(title pr))",
-                                R"((userName eq "x" and title pr))"},
-                      ParseCase{R"(userName eq"x")", R"(userName eq "x")"},
-                      ParseCase{R"(userName eq "a" and not(title pr))",
-                                R"((userName eq "a" and not(title pr)))"},
-                      ParseCase{"a ne 1 or a co 1 or a sw 1 or a ew 1",
-                                "((a ne 1 or a co 1) or (a sw 1 or a ew 1))"},
-                      ParseCase{"a gt 1 and a ge 1 and a lt 1 and a le 1",
-                                "((a gt 1 and a ge 1) and (a lt 1 and a le 1))"},
-                      // Attribute names keep their spelling; resolution ignores case.
-                      ParseCase{R"(DisplayName eq "BobIsAmazing")", R"(DisplayName eq "BobIsAmazing")"}));
+    ::testing::Values(
+        ParseCase{R"(userName EQ "x" And title PR)", R"((userName eq "x" and title pr))"},
+        ParseCase{R"(userName Eq "x" OR title pR)", R"((userName eq "x" or title pr))"},
+        ParseCase{"  \t userName \t\t eq   \"x\"   ", R"(userName eq "x")"},
+        ParseCase{R"((userName eq "x")and(title pr))", R"((userName eq "x" and title pr))"},
+        ParseCase{R"(userName eq"x")", R"(userName eq "x")"},
+        ParseCase{R"(userName eq "a" and not(title pr))", R"((userName eq "a" and not(title pr)))"},
+        ParseCase{"a ne 1 or a co 1 or a sw 1 or a ew 1",
+                  "((a ne 1 or a co 1) or (a sw 1 or a ew 1))"},
+        ParseCase{"a gt 1 and a ge 1 and a lt 1 and a le 1",
+                  "((a gt 1 and a ge 1) and (a lt 1 and a le 1))"},
+        // Attribute names keep their spelling; resolution ignores case.
+        ParseCase{R"(DisplayName eq "BobIsAmazing")", R"(DisplayName eq "BobIsAmazing")"}));
 
 INSTANTIATE_TEST_SUITE_P(
     Literals, FilterParseTest,
-    ::testing::Values(
-        ParseCase{R"(a eq "q\"b\\s\/f")", R"(a eq "q\"b\\s/f")"},
-        ParseCase{R"(a eq "\b\f\n\r\t")", R"(a eq "\b\f\n\r\t")"},
-        ParseCase{R"(a eq "\u00e9\u20AC")", "a eq \"\u00e9\u20ac\""},
-        ParseCase{R"(a eq "\ud83d\ude00")", "a eq \"\U0001F600\""},
-        ParseCase{R"(a eq "Sales\Ops")", R"(a eq "Sales\\Ops")"},
-        ParseCase{R"(a eq "")", R"(a eq "")"},
-        ParseCase{R"(a eq "with ) and ] and ( inside")", R"(a eq "with ) and ] and ( inside")"},
-        ParseCase{"a eq true", "a eq true"}, ParseCase{"a eq FALSE", "a eq false"},
-        ParseCase{"a eq True", "a eq true"}, ParseCase{"a eq Null", "a eq null"},
-        ParseCase{"a eq 42", "a eq 42"}, ParseCase{"a eq -7", "a eq -7"},
-        ParseCase{"a eq 0", "a eq 0"}, ParseCase{"a eq 1.5", "a eq 1.5E0"},
-        ParseCase{"a eq 1e3", "a eq 1E3"}, ParseCase{"a eq -2.5E-2", "a eq -2.5E-2"},
-        ParseCase{"a eq 9223372036854775807", "a eq 9223372036854775807"},
-        ParseCase{"a eq 9223372036854775808", "a eq 9.223372036854776E18"},
-        // Not JSON numbers, so lenient strings.
-        ParseCase{"a eq 007", R"(a eq "007")"}, ParseCase{"a eq 1.", R"(a eq "1.")"},
-        ParseCase{"a eq 1e999", R"(a eq "1e999")"}, ParseCase{"a eq +1", R"(a eq "+1")"}));
+    ::testing::Values(ParseCase{R"(a eq "q\"b\\s\/f")", R"(a eq "q\"b\\s/f")"},
+                      ParseCase{R"(a eq "\b\f\n\r\t")", R"(a eq "\b\f\n\r\t")"},
+                      ParseCase{R"(a eq "\u00e9\u20AC")", "a eq \"\u00e9\u20ac\""},
+                      ParseCase{R"(a eq "\ud83d\ude00")", "a eq \"\U0001F600\""},
+                      ParseCase{R"(a eq "Sales\Ops")", R"(a eq "Sales\\Ops")"},
+                      ParseCase{R"(a eq "")", R"(a eq "")"},
+                      ParseCase{R"(a eq "with ) and ] and ( inside")",
+                                R"(a eq "with ) and ] and ( inside")"},
+                      ParseCase{"a eq true", "a eq true"}, ParseCase{"a eq FALSE", "a eq false"},
+                      ParseCase{"a eq True", "a eq true"}, ParseCase{"a eq Null", "a eq null"},
+                      ParseCase{"a eq 42", "a eq 42"}, ParseCase{"a eq -7", "a eq -7"},
+                      ParseCase{"a eq 0", "a eq 0"}, ParseCase{"a eq 1.5", "a eq 1.5E0"},
+                      ParseCase{"a eq 1e3", "a eq 1E3"}, ParseCase{"a eq -2.5E-2", "a eq -2.5E-2"},
+                      ParseCase{"a eq 9223372036854775807", "a eq 9223372036854775807"},
+                      ParseCase{"a eq 9223372036854775808", "a eq 9.223372036854776E18"},
+                      // Not JSON numbers, so lenient strings.
+                      ParseCase{"a eq 007", R"(a eq "007")"}, ParseCase{"a eq 1.", R"(a eq "1.")"},
+                      ParseCase{"a eq 1e999", R"(a eq "1e999")"},
+                      ParseCase{"a eq +1", R"(a eq "+1")"}));
 
 // Unquoted values as Microsoft's Postman collection sends them.
 INSTANTIATE_TEST_SUITE_P(
@@ -217,14 +221,15 @@ struct ErrorCase {
   std::string detail_prefix;  // "at N: " plus the start of the message
 };
 
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.filter; }
+
 class FilterErrorTest : public ::testing::TestWithParam<ErrorCase> {};
 
 TEST_P(FilterErrorTest, FailsWithPositionAndReason) {
   const auto f = parse_filter(GetParam().filter);
   ASSERT_FALSE(f.ok()) << "accepted: " << GetParam().filter << " as " << render(*f);
   EXPECT_EQ(f.error().code, Errc::invalid_filter);
-  EXPECT_EQ(f.error().detail.substr(0, GetParam().detail_prefix.size()),
-            GetParam().detail_prefix)
+  EXPECT_EQ(f.error().detail.substr(0, GetParam().detail_prefix.size()), GetParam().detail_prefix)
       << f.error().detail;
 }
 
@@ -233,8 +238,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ErrorCase{"", "at 1: expected an attribute path, '(' or 'not', found the end"},
         ErrorCase{"   ", "at 4: expected an attribute path"},
-        ErrorCase{"userName", "at 9: expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) "
-                              "after 'userName', found the end of the filter"},
+        ErrorCase{"userName",
+                  "at 9: expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) "
+                  "after 'userName', found the end of the filter"},
         ErrorCase{"userName eq", "at 12: expected a value after 'eq', found the end"},
         ErrorCase{R"(userName xx "a")", "at 10: expected an operator"},
         ErrorCase{R"(userName == "a")", "at 10: expected an operator"},
@@ -246,8 +252,9 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{R"(emails[type eq "work")", "at 22: expected ']' to close the '[' at 7"},
         ErrorCase{R"(emails[type eq "work" and x[y pr]])",
                   "at 28: value filters '[...]' cannot be nested"},
-        ErrorCase{"userName pr title pr", "at 13: expected 'and', 'or' or the end of the filter, "
-                                          "found 'title'"},
+        ErrorCase{"userName pr title pr",
+                  "at 13: expected 'and', 'or' or the end of the filter, "
+                  "found 'title'"},
         ErrorCase{"userName eq and", "at 13: expected a value after 'eq', found the keyword 'and'"},
         ErrorCase{"and userName pr", "at 1: expected an attribute path, '(' or 'not', found 'and'"},
         ErrorCase{"userName pr and", "at 16: expected an attribute path"},
@@ -330,6 +337,8 @@ struct ValidateCase {
   std::string error_part;  // empty when the filter is valid
 };
 
+void PrintTo(const ValidateCase& c, std::ostream* os) { *os << c.filter; }
+
 class FilterValidateTest : public ::testing::TestWithParam<ValidateCase> {};
 
 TEST_P(FilterValidateTest, ChecksAgainstSchema) {
@@ -360,12 +369,14 @@ INSTANTIATE_TEST_SUITE_P(
         ValidateCase{kUser,
                      R"(schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")",
                      ""},
-        ValidateCase{kUser,
-                     R"(userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org"))",
-                     ""},
-        ValidateCase{kUser,
-                     R"(emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"])",
-                     ""},
+        ValidateCase{
+            kUser,
+            R"(userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org"))",
+            ""},
+        ValidateCase{
+            kUser,
+            R"(emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"])",
+            ""},
         ValidateCase{kUser, R"(emails[type eq "work"].value eq "a@b.c")", ""},
         ValidateCase{kUser, R"(USERNAME Eq "x" and Name.GivenName pr)", ""},
         ValidateCase{kUser, "meta.Created gt 2015-10-10T14:38:21.8617979-07:00", ""},
@@ -376,12 +387,14 @@ INSTANTIATE_TEST_SUITE_P(
         ValidateCase{kUser, R"(roles[primary eq "True"].value eq "Admin")", ""},
         ValidateCase{kUser, R"(groups.value eq "g1" and groups[display sw "Eng"])", ""},
         ValidateCase{kUser, R"(name[givenName eq "Barbara"])", ""},
-        ValidateCase{kUser,
-                     R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m")",
-                     ""},
-        ValidateCase{kUser,
-                     R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq 42)",
-                     ""},
+        ValidateCase{
+            kUser,
+            R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m")",
+            ""},
+        ValidateCase{
+            kUser,
+            R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq 42)",
+            ""},
         ValidateCase{kUser, "userName eq null and title ne null", ""},
         ValidateCase{kUser, "emails pr and name pr", ""},
         ValidateCase{kUser, R"(userName gt "a" and userName le "z")", ""},
@@ -426,8 +439,10 @@ INSTANTIATE_TEST_SUITE_P(
                      "complex attribute"},
         ValidateCase{kGroup, R"(userName eq "x")", "userName"},
         ValidateCase{kGroup, R"(members[nosuch eq "x"])", "members.nosuch"},
-        ValidateCase{kGroup, R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1")",
-                     "enterprise"}));
+        ValidateCase{
+            kGroup,
+            R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1")",
+            "enterprise"}));
 
 TEST(FilterValidateTest, RejectsMalformedTreesBuiltByHand) {
   Filter conj;
