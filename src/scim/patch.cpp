@@ -16,6 +16,7 @@
 #include "scim/filter.h"
 #include "scim/patch_members.h"
 #include "scim/patch_path.h"
+#include "scim/patch_values.h"
 #include "scim/resource.h"
 
 namespace scimd::scim {
@@ -23,8 +24,6 @@ namespace scimd::scim {
 namespace json = boost::json;
 
 namespace {
-
-constexpr std::string_view kPrimary = "primary";
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
@@ -41,106 +40,6 @@ std::optional<PatchOpKind> parse_op(std::string_view op) {
   if (iequals(op, "replace")) return PatchOpKind::replace;
   if (iequals(op, "remove")) return PatchOpKind::remove;
   return std::nullopt;
-}
-
-bool is_primary(const json::value& element) {
-  const json::object* object = element.if_object();
-  if (object == nullptr) return false;
-  const auto it = object->find(kPrimary);
-  return it != object->end() && it->value().is_bool() && it->value().get_bool();
-}
-
-// RFC 7643 §2.4: at most one value of a multi-valued attribute is primary. Keeps `keep`.
-void clear_other_primaries(json::array& values, std::size_t keep) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i == keep) continue;
-    if (json::object* object = values[i].if_object()) object->erase(kPrimary);
-  }
-}
-
-// The first primary value among `indices` keeps primary; every other value loses it.
-template <class Indices>
-void keep_first_primary(json::array& values, const Indices& indices) {
-  for (const std::size_t i : indices) {
-    if (i < values.size() && is_primary(values[i])) {
-      clear_other_primaries(values, i);
-      return;
-    }
-  }
-}
-
-std::vector<std::size_t> all_indices(const json::array& values) {
-  std::vector<std::size_t> indices(values.size());
-  for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = i;
-  return indices;
-}
-
-// RFC 7644 §3.5.2.1/3: add or replace on a complex attribute sets the given sub-attributes and
-// leaves the others. A different `value` (manager) names another referent, whose old
-// sub-attributes (displayName, $ref) would be wrong, so that replaces the whole value.
-void merge_complex(json::object& target, const json::object& incoming) {
-  const auto old_id = target.find("value");
-  const auto new_id = incoming.find("value");
-  if (old_id != target.end() && new_id != incoming.end() && old_id->value() != new_id->value()) {
-    target = incoming;
-    return;
-  }
-  for (const auto& entry : incoming) {
-    if (entry.value().is_null()) {
-      target.erase(entry.key());
-    } else {
-      target[entry.key()] = entry.value();
-    }
-  }
-}
-
-// One element of a multi-valued attribute is coerced with the singular form of its definition.
-AttributeDef element_def(const AttributeDef& def) {
-  AttributeDef element = def;
-  element.multi_valued = false;
-  return element;
-}
-
-// Value paths compare the booleans Entra writes as strings (`roles[primary eq "True"]`).
-void coerce_filter_booleans(const AttributeDef& attr, Filter& filter) {
-  if (filter.kind == Filter::Kind::compare && filter.value.is_string()) {
-    const AttributeDef* sub = attr.find_sub(filter.path.attr);
-    if (sub != nullptr && sub->type == AttrType::boolean) {
-      const std::string_view text = filter.value.get_string();
-      if (iequals(text, "true")) filter.value = true;
-      if (iequals(text, "false")) filter.value = false;
-    }
-  }
-  for (Filter& child : filter.children) coerce_filter_booleans(attr, child);
-}
-
-// The element a value filter describes, from its `eq` terms joined by `and`; false when the
-// filter cannot be turned into one (ne, co, or, ...).
-bool element_from_filter(const AttributeDef& attr, const Filter& filter, json::object& element) {
-  if (filter.kind == Filter::Kind::logical_and) {
-    return filter.children.size() == 2 && element_from_filter(attr, filter.children[0], element) &&
-           element_from_filter(attr, filter.children[1], element);
-  }
-  if (filter.kind != Filter::Kind::compare || filter.op != CompareOp::eq ||
-      !filter.path.urn.empty() || !filter.path.sub.empty()) {
-    return false;
-  }
-  const AttributeDef* sub = attr.find_sub(filter.path.attr);
-  if (sub == nullptr) return false;
-  element[sub->name] = filter.value;
-  return true;
-}
-
-// Removes empty objects and arrays left behind under `key`, so that removing the last
-// sub-attribute or value leaves the attribute unassigned (and the document comparable).
-void erase_if_empty(json::object& container, std::string_view key) {
-  const auto it = container.find(key);
-  if (it == container.end()) return;
-  const json::value& value = it->value();
-  if ((value.is_object() && value.get_object().empty()) ||
-      (value.is_array() && value.get_array().empty()) || value.is_null()) {
-    container.erase(it);
-  }
 }
 
 class PatchApplier {
@@ -253,8 +152,9 @@ Status PatchApplier::apply_schema_path(PatchOpKind op, const SchemaDef& schema,
                                        const json::value* value, const std::string& where) {
   const bool is_core = &schema == resource_type(kind_).schema;
   if (op == PatchOpKind::remove) {
-    if (is_core)
+    if (is_core) {
       return make_error(Errc::invalid_path, quoted(where) + ": cannot remove the core schema");
+    }
     doc_.erase(schema.id);
     return {};
   }
@@ -402,25 +302,13 @@ void PatchApplier::prune_container(const ResolvedAttr& resolved) {
   if (resolved.in_extension()) erase_if_empty(doc_, resolved.schema->id);
 }
 
-// Entra's AppRoleAssignmentsComplex sends a complex value as a JSON string; coerce_value
-// does the rest (string booleans, manager string, canonical names).
-Result<json::value> coerce(const AttributeDef& def, const json::value& value,
-                           std::string_view where) {
-  if (def.type == AttrType::complex && value.is_string()) {
-    boost::system::error_code ec;
-    json::value parsed = json::parse(value.get_string(), ec);
-    if (!ec && (parsed.is_object() || parsed.is_array())) return coerce_value(def, parsed, where);
-  }
-  return coerce_value(def, value, where);
-}
-
 Status PatchApplier::set_target(PatchOpKind op, const Target& target, const json::value& value) {
   const AttributeDef& attr = *target.resolved.attr;
   const AttributeDef* sub = target.resolved.sub;
   json::object& holder = *container(target.resolved, true);
 
   if (sub != nullptr) {
-    SCIMD_ASSIGN_OR_RETURN(json::value coerced, coerce(*sub, value, target.where));
+    SCIMD_ASSIGN_OR_RETURN(json::value coerced, coerce_patch_value(*sub, value, target.where));
     if (attr.multi_valued) {
       // `emails.value` without a filter: every value, or a first value when there is none.
       json::value& slot = holder[attr.name];
@@ -448,7 +336,7 @@ Status PatchApplier::set_target(PatchOpKind op, const Target& target, const json
     return {};
   }
 
-  SCIMD_ASSIGN_OR_RETURN(json::value coerced, coerce(attr, value, target.where));
+  SCIMD_ASSIGN_OR_RETURN(json::value coerced, coerce_patch_value(attr, value, target.where));
   if (coerced.is_null()) {
     // add null to a multi-valued attribute adds nothing; otherwise null clears (RFC 7644 §3.5.2).
     if (!(op == PatchOpKind::add && attr.multi_valued)) holder.erase(attr.name);
@@ -547,8 +435,9 @@ Status PatchApplier::set_through_filter(PatchOpKind op, const Target& target,
       return make_error(Errc::invalid_value,
                         quoted(target.where) + ": the value must be an object");
     }
-    SCIMD_ASSIGN_OR_RETURN(json::value coerced,
-                           coerce(single, json::value(std::move(element)), target.where));
+    SCIMD_ASSIGN_OR_RETURN(
+        json::value coerced,
+        coerce_patch_value(single, json::value(std::move(element)), target.where));
     if (!coerced.is_object()) return {};
     values.push_back(std::move(coerced));
     if (is_primary(values.back())) clear_other_primaries(values, values.size() - 1);
@@ -556,7 +445,7 @@ Status PatchApplier::set_through_filter(PatchOpKind op, const Target& target,
   }
 
   if (sub != nullptr) {
-    SCIMD_ASSIGN_OR_RETURN(json::value coerced, coerce(*sub, value, target.where));
+    SCIMD_ASSIGN_OR_RETURN(json::value coerced, coerce_patch_value(*sub, value, target.where));
     for (const std::size_t i : matched) {
       if (!values[i].is_object()) values[i] = json::object();
       if (coerced.is_null()) {
@@ -566,7 +455,7 @@ Status PatchApplier::set_through_filter(PatchOpKind op, const Target& target,
       }
     }
   } else {
-    SCIMD_ASSIGN_OR_RETURN(json::value coerced, coerce(single, value, target.where));
+    SCIMD_ASSIGN_OR_RETURN(json::value coerced, coerce_patch_value(single, value, target.where));
     if (coerced.is_null()) {
       remove_through_filter(target);
       return {};
@@ -609,19 +498,6 @@ void PatchApplier::remove_through_filter(const Target& target) {
   values = std::move(kept);
 }
 
-// True when every sub-attribute given in `pattern` has the same value in `element`.
-bool element_contains(const json::value& element, const json::value& pattern) {
-  if (element == pattern) return true;
-  const json::object* object = element.if_object();
-  const json::object* wanted = pattern.if_object();
-  if (object == nullptr || wanted == nullptr || wanted->empty()) return false;
-  for (const auto& entry : *wanted) {
-    const auto it = object->find(entry.key());
-    if (it == object->end() || it->value() != entry.value()) return false;
-  }
-  return true;
-}
-
 void PatchApplier::remove_target(const Target& target, const json::value* value) {
   json::object* holder = container(target.resolved, false);
   if (holder == nullptr) return;
@@ -647,7 +523,7 @@ void PatchApplier::remove_target(const Target& target, const json::value* value)
 
   // Entra-style remove with a value list on a multi-valued attribute removes those values only.
   if (attr.multi_valued && value != nullptr && !value->is_null() && it->value().is_array()) {
-    auto patterns = coerce(attr, *value, target.where);
+    auto patterns = coerce_patch_value(attr, *value, target.where);
     if (!patterns.ok() || !patterns->is_array()) return;
     json::array kept;
     for (json::value& element : it->value().get_array()) {
