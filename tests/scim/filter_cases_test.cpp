@@ -148,6 +148,18 @@ TEST(FilterMatchTest, NumberLiteralsCompareAsTextWithStringAttributes) {
   EXPECT_FALSE(eval(ResourceKind::user, "userName gt 9", user));  // "10" < "9" as text
 }
 
+// Found by fuzz/filter_fuzz: a year past 2262 overflowed the nanosecond time conversion.
+TEST(FilterMatchTest, FarFutureAndPastDateTimesAreNotTimes) {
+  const json::object user =
+      json::parse(
+          R"({"meta": {"created": "9999-12-31T23:59:59Z", "lastModified": "2261-12-31T23:59:59Z"}})")
+          .as_object();
+  constexpr auto U = ResourceKind::user;
+  EXPECT_FALSE(eval(U, R"(meta.created gt "2000-01-01T00:00:00Z")", user));
+  EXPECT_FALSE(eval(U, R"(meta.lastModified le "6011-05-13T04:42:34Z")", user));
+  EXPECT_TRUE(eval(U, R"(meta.lastModified gt "1678-01-01T00:00:00Z")", user));
+}
+
 TEST(FilterMatchTest, HandBuiltMalformedTreesDoNotCrash) {
   const json::object user = json::parse(R"({"userName": "a"})").as_object();
   Filter conj;
