@@ -40,6 +40,11 @@ Status WriteQueue::submit(Job job) {
   return result.get();
 }
 
+std::size_t WriteQueue::queued() const {
+  const std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 void WriteQueue::run() {
   std::deque<std::shared_ptr<Pending>> batch;
   while (true) {

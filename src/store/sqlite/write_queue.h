@@ -37,6 +37,8 @@ class WriteQueue {
 
   // Batches committed so far (one COMMIT, so one WAL sync, each).
   std::uint64_t commit_count() const { return commits_.load(); }
+  // Jobs waiting for the writer (not counting a batch being run), for tests.
+  std::size_t queued() const;
 
  private:
   struct Pending;
@@ -45,7 +47,7 @@ class WriteQueue {
 
   std::unique_ptr<Connection> writer_;
   const std::size_t max_batch_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<Pending>> queue_;
   bool stopping_ = false;
