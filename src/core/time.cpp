@@ -60,7 +60,7 @@ long days_from_civil(int y, unsigned m, unsigned d) {
 
 std::optional<TimePoint> parse_time(std::string_view s) {
   std::size_t pos = 0;
-  int year, month, day, hour, minute, second;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!read_int(s, pos, 4, year) || !expect(s, pos, '-') || !read_int(s, pos, 2, month) ||
       !expect(s, pos, '-') || !read_int(s, pos, 2, day)) {
     return std::nullopt;
@@ -92,7 +92,7 @@ std::optional<TimePoint> parse_time(std::string_view s) {
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     const int sign = s[pos] == '-' ? -1 : 1;
     ++pos;
-    int oh, om;
+    int oh = 0, om = 0;
     if (!read_int(s, pos, 2, oh) || !expect(s, pos, ':') || !read_int(s, pos, 2, om)) {
       return std::nullopt;
     }
