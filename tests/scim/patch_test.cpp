@@ -474,6 +474,19 @@ TEST(PatchForms, ReplaceWithNullClears) {
   EXPECT_FALSE(result.doc.contains("displayName"));
 }
 
+TEST(PatchForms, MicrosoftPostmanCollectionBodies) {
+  // Extra keys ("id" beside Operations, "name" in an operation) are tolerated.
+  auto added = apply_patch(ResourceKind::group, group_doc(), json::parse(R"({
+      "id":"g1","schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      "Operations":[{"op":"add","path":"members","value":"string id 1"},
+                    {"name":"addMember","op":"add","path":"members",
+                     "value":[{"displayName":"new User","value":"u4"}]}]})"));
+  ASSERT_TRUE(added.ok());
+  ASSERT_EQ(added->member_ops.size(), 2u);
+  EXPECT_EQ(ids(added->member_ops[0]), Ids{"string id 1"});
+  EXPECT_EQ(added->member_ops[1].members.at(0).display, "new User");
+}
+
 // ---- multi-valued attributes --------------------------------------------------------------
 
 TEST(PatchMultiValued, AddDoesNotDuplicate) {
