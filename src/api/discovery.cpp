@@ -56,9 +56,9 @@ Response service_provider_config(std::string_view base_url, const Capabilities& 
   o["schemas"] = json::array{scim::urn::kServiceProviderConfig};
   o["documentationUri"] = "https://datatracker.ietf.org/doc/html/rfc7644";
   o["patch"] = supported(true);
-  json::object bulk = supported(false);
-  bulk["maxOperations"] = 0;
-  bulk["maxPayloadSize"] = 0;
+  json::object bulk = supported(true);
+  bulk["maxOperations"] = caps.bulk_max_operations;
+  bulk["maxPayloadSize"] = caps.max_payload_bytes;
   o["bulk"] = std::move(bulk);
   json::object filter = supported(true);
   filter["maxResults"] = caps.max_page_size;

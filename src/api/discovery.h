@@ -11,6 +11,8 @@ namespace scimd::api {
 struct Capabilities {
   std::int64_t default_page_size = 100;
   std::int64_t max_page_size = 1000;
+  std::int64_t bulk_max_operations = 1000;
+  std::int64_t max_payload_bytes = 1 << 20;  // the HTTP body limit
 };
 
 Response service_provider_config(std::string_view base_url, const Capabilities& caps);

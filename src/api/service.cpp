@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "api/bulk.h"
 #include "api/error_response.h"
 #include "api/json_response.h"
 #include "api/resource_handler.h"
@@ -113,7 +114,8 @@ Response Service::Impl::scim(const Request& req, const Target& target) {
     if (auto rejected = reject_unless_get(req)) return *rejected;
     return schemas(ctx.base_url, rest == 1 ? std::optional<std::string_view>(seg[4]) : std::nullopt);
   }
-  if (iequals(resource, "Bulk") || iequals(resource, "Me")) {
+  if (iequals(resource, "Bulk") && rest == 0) return handle_bulk(ctx, req);
+  if (iequals(resource, "Me")) {
     return error_response(make_error(Errc::not_implemented, "/" + std::string(resource) + " is not supported"));
   }
   return not_found("no resource type '" + std::string(resource) + "'");

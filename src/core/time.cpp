@@ -105,6 +105,11 @@ std::optional<TimePoint> parse_time(std::string_view s) {
   const long long secs =
       days * 86400LL + hour * 3600LL + minute * 60LL + second - offset_minutes * 60LL;
   using namespace std::chrono;
+  // system_clock counts nanoseconds in 64 bits (years 1678..2261); times beyond saturate,
+  // which keeps comparisons right for what clients send ("9999-12-31T23:59:59Z" = never).
+  constexpr long long kMaxSecs = duration_cast<seconds>(TimePoint::duration::max()).count() - 1;
+  if (secs >= kMaxSecs) return TimePoint::max();
+  if (secs <= -kMaxSecs) return TimePoint::min();
   return TimePoint(duration_cast<system_clock::duration>(seconds(secs) + nanoseconds(nanos)));
 }
 

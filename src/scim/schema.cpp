@@ -360,6 +360,12 @@ Result<ResolvedAttr> resolve(ResourceKind kind, const AttrPath& path) {
       r.attr = common_schema().find(path.attr);
       r.schema = &common_schema();
     }
+    // Unqualified extension attributes ("department") are found too, when unambiguous.
+    for (const auto& ext : type.extensions) {
+      if (r.attr != nullptr) break;
+      r.attr = ext.schema->find(path.attr);
+      r.schema = ext.schema;
+    }
   }
   if (r.attr == nullptr) {
     return make_error(Errc::invalid_path,

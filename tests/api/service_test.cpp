@@ -254,3 +254,60 @@ TEST_F(ServiceTest, Discovery) {
 
 }  // namespace
 }  // namespace scimd::api::testing
+
+namespace scimd::api::testing {
+namespace {
+
+TEST_F(ServiceTest, BulkWithBulkIdReferences) {
+  const std::string body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+    "Operations":[
+      {"method":"POST","path":"/Groups","bulkId":"g1","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Bulk G","members":[{"value":"bulkId:u1"}]}},
+      {"method":"POST","path":"/Users","bulkId":"u1","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bulk1"}},
+      {"method":"PATCH","path":"/Users/bulkId:u1","data":{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"B1"}]}},
+      {"method":"POST","path":"/Users","bulkId":"dup","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"BULK1"}}
+    ]})";
+  const Response r = call("POST", "/Bulk", body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto ops = json_of(r).at("Operations").as_array();
+  ASSERT_EQ(ops.size(), 4u);
+  EXPECT_EQ(ops[0].at("status"), "201");  // ran after u1 existed (forward reference)
+  EXPECT_EQ(ops[1].at("status"), "201");
+  EXPECT_EQ(ops[2].at("status"), "204");
+  EXPECT_EQ(ops[3].at("status"), "409");
+  EXPECT_EQ(ops[3].at("response").at("scimType"), "uniqueness");
+  const std::string group_location(ops[0].at("location").as_string());
+  const std::string group_id = group_location.substr(group_location.rfind('/') + 1);
+  const auto group = json_of(call("GET", "/Groups/" + group_id));
+  ASSERT_EQ(group.at("members").as_array().size(), 1u);
+  const auto users = json_of(call("GET", "/Users?filter=userName%20eq%20%22bulk1%22"));
+  EXPECT_EQ(users.at("Resources").as_array()[0].at("displayName"), "B1");
+}
+
+TEST_F(ServiceTest, BulkFailOnErrorsAndLimits) {
+  const std::string body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"failOnErrors":1,
+    "Operations":[
+      {"method":"DELETE","path":"/Users/no-such-id"},
+      {"method":"POST","path":"/Users","bulkId":"x","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"never"}}
+    ]})";
+  const Response r = call("POST", "/Bulk", body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto ops = json_of(r).at("Operations").as_array();
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0].at("status"), "404");
+  EXPECT_EQ(json_of(call("GET", "/Users")).at("totalResults"), 0);
+
+  std::string many = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[)";
+  for (int i = 0; i < 1001; ++i) many += std::string(i ? "," : "") + R"({"method":"DELETE","path":"/Users/x"})";
+  many += "]}";
+  EXPECT_EQ(call("POST", "/Bulk", many).status, 413);
+  EXPECT_EQ(call("POST", "/Bulk", R"({"Operations":[{"method":"POST","path":"/Users","data":{}}]})").status, 400);
+  const Response circular = call("POST", "/Bulk", R"({"Operations":[
+      {"method":"POST","path":"/Groups","bulkId":"a","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"A","members":[{"value":"bulkId:b"}]}},
+      {"method":"POST","path":"/Groups","bulkId":"b","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"B","members":[{"value":"bulkId:a"}]}}]})");
+  ASSERT_EQ(circular.status, 200);
+  EXPECT_EQ(json_of(circular).at("Operations").as_array()[0].at("status"), "409");
+  EXPECT_EQ(json_of(call("GET", "/ServiceProviderConfig")).at("bulk").at("supported"), true);
+}
+
+}  // namespace
+}  // namespace scimd::api::testing

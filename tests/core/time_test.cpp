@@ -27,6 +27,15 @@ TEST(Time, RejectsWhatIsNotATime) {
   }
 }
 
+TEST(Time, FarDatesSaturateInsteadOfOverflowing) {
+  // Found by the filter fuzzer: year 6011 overflowed the nanosecond clock (UB).
+  const auto far = parse_time("6011-05-13T04:42:34Z");
+  ASSERT_TRUE(far);
+  EXPECT_EQ(*far, TimePoint::max());
+  EXPECT_LT(*parse_time("2026-01-01T00:00:00Z"), *far);
+  EXPECT_EQ(*parse_time("0001-01-01T00:00:00Z"), TimePoint::min());
+}
+
 TEST(Time, TextOrderIsTimeOrder) {
   const auto a = format_time(*parse_time("2026-01-01T00:00:00.5Z"));
   const auto b = format_time(*parse_time("2026-01-01T00:00:01Z"));
