@@ -204,8 +204,9 @@ TEST_P(StoreContract, UserCrud) {
             Errc::not_found);
   EXPECT_EQ(store_->remove(tenant_, ResourceKind::user, created->id, std::nullopt).error().code,
             Errc::not_found);
-  EXPECT_EQ(store_->update(tenant_, ResourceKind::user, created->id, std::nullopt, {},
-                           set_attr("title", "x"))
+  EXPECT_EQ(store_
+                ->update(tenant_, ResourceKind::user, created->id, std::nullopt, {},
+                         set_attr("title", "x"))
                 .error()
                 .code,
             Errc::not_found);
@@ -246,11 +247,11 @@ TEST_P(StoreContract, TenantsAreIsolated) {
   ASSERT_FALSE(theirs.empty());
 
   EXPECT_EQ(store_->get(other->id, ResourceKind::user, mine, {}).error().code, Errc::not_found);
-  EXPECT_EQ(store_->update(other->id, ResourceKind::user, mine, std::nullopt, {},
-                           set_attr("title", "x"))
-                .error()
-                .code,
-            Errc::not_found);
+  EXPECT_EQ(
+      store_->update(other->id, ResourceKind::user, mine, std::nullopt, {}, set_attr("title", "x"))
+          .error()
+          .code,
+      Errc::not_found);
   EXPECT_EQ(store_->remove(other->id, ResourceKind::user, mine, std::nullopt).error().code,
             Errc::not_found);
   auto listed = store_->list(other->id, ResourceKind::user, {});
@@ -267,7 +268,9 @@ TEST_P(StoreContract, TenantsAreIsolated) {
 TEST_P(StoreContract, IfMatchAndVersionBumpOnlyOnChange) {
   const std::string id = make_user("dave");
   auto same = store_->update(tenant_, ResourceKind::user, id, 1, {},
-                             [](const Resource& r) -> Result<Change> { return Change{r.doc, {}}; });
+                             [](const Resource& r) -> Result<Change> {
+                               return Change{r.doc, {}};
+                             });
   ASSERT_TRUE(same.ok());
   EXPECT_EQ(same->version, 1);  // nothing changed
 
@@ -289,10 +292,9 @@ TEST_P(StoreContract, IfMatchAndVersionBumpOnlyOnChange) {
 
 TEST_P(StoreContract, FailedMutationChangesNothing) {
   const std::string id = make_user("erin");
-  auto failed = store_->update(tenant_, ResourceKind::user, id, std::nullopt, {},
-                               [](const Resource&) -> Result<Change> {
-                                 return make_error(Errc::invalid_value, "no");
-                               });
+  auto failed = store_->update(
+      tenant_, ResourceKind::user, id, std::nullopt, {},
+      [](const Resource&) -> Result<Change> { return make_error(Errc::invalid_value, "no"); });
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.error().code, Errc::invalid_value);
   auto got = store_->get(tenant_, ResourceKind::user, id, {});
@@ -307,9 +309,9 @@ TEST_P(StoreContract, GroupMembersKeepInsertionOrderAndDropUnknownIds) {
   const std::string u1 = make_user("u1");
   const std::string u2 = make_user("u2");
   const std::string inner = make_group("inner");
-  auto group = store_->create(
-      tenant_, ResourceKind::group, group_doc("outer"),
-      {{u2, "User Two", ""}, {"no-such-id", "", ""}, {inner, "", ""}, {u1, "", ""}});
+  auto group =
+      store_->create(tenant_, ResourceKind::group, group_doc("outer"),
+                     {{u2, "User Two", ""}, {"no-such-id", "", ""}, {inner, "", ""}, {u1, "", ""}});
   ASSERT_TRUE(group.ok()) << group.error().detail;
   EXPECT_THAT(member_ids(*group), ElementsAre(u2, inner, u1));
 
@@ -323,9 +325,9 @@ TEST_P(StoreContract, GroupMembersKeepInsertionOrderAndDropUnknownIds) {
   EXPECT_TRUE(store_->get(tenant_, ResourceKind::group, group->id, {})->members.empty());
 
   // A group cannot contain itself.
-  auto self = store_->update(tenant_, ResourceKind::group, group->id, std::nullopt,
-                             Fetch{true, false},
-                             member_ops({{MemberOp::Kind::add, {{group->id, "", ""}}}}));
+  auto self =
+      store_->update(tenant_, ResourceKind::group, group->id, std::nullopt, Fetch{true, false},
+                     member_ops({{MemberOp::Kind::add, {{group->id, "", ""}}}}));
   ASSERT_TRUE(self.ok());
   EXPECT_THAT(member_ids(*self), ElementsAre(u2, inner, u1));
   EXPECT_EQ(self->version, 1);
@@ -339,9 +341,9 @@ TEST_P(StoreContract, MemberOpsApplyInOrder) {
   const Fetch members{true, false};
 
   // Okta: remove X then add X in one PATCH leaves X a member (at the end now).
-  auto r1 = store_->update(tenant_, ResourceKind::group, g, std::nullopt, members,
-                           member_ops({{MemberOp::Kind::remove, {{a, "", ""}}},
-                                       {MemberOp::Kind::add, {{a, "A", ""}}}}));
+  auto r1 = store_->update(
+      tenant_, ResourceKind::group, g, std::nullopt, members,
+      member_ops({{MemberOp::Kind::remove, {{a, "", ""}}}, {MemberOp::Kind::add, {{a, "A", ""}}}}));
   ASSERT_TRUE(r1.ok()) << r1.error().detail;
   EXPECT_THAT(member_ids(*r1), ElementsAre(b, a));
   EXPECT_EQ(r1->version, 2);
@@ -363,17 +365,17 @@ TEST_P(StoreContract, MemberOpsApplyInOrder) {
   EXPECT_EQ(r3->members[0].display, "Bee");
 
   // replace_all keeps the survivors' order and appends the new ones.
-  auto r4 = store_->update(tenant_, ResourceKind::group, g, std::nullopt, members,
-                           member_ops({{MemberOp::Kind::replace_all, {{c, "", ""}, {b, "", ""},
-                                                                      {"ghost", "", ""}}}}));
+  auto r4 = store_->update(
+      tenant_, ResourceKind::group, g, std::nullopt, members,
+      member_ops({{MemberOp::Kind::replace_all, {{c, "", ""}, {b, "", ""}, {"ghost", "", ""}}}}));
   ASSERT_TRUE(r4.ok());
   EXPECT_THAT(member_ids(*r4), ElementsAre(b, c));
   EXPECT_EQ(r4->version, 4);
 
   // remove_all then add: exactly the added.
-  auto r5 = store_->update(tenant_, ResourceKind::group, g, std::nullopt, members,
-                           member_ops({{MemberOp::Kind::remove_all, {}},
-                                       {MemberOp::Kind::add, {{a, "", ""}}}}));
+  auto r5 = store_->update(
+      tenant_, ResourceKind::group, g, std::nullopt, members,
+      member_ops({{MemberOp::Kind::remove_all, {}}, {MemberOp::Kind::add, {{a, "", ""}}}}));
   ASSERT_TRUE(r5.ok());
   EXPECT_THAT(member_ids(*r5), ElementsAre(a));
 
@@ -399,8 +401,8 @@ TEST_P(StoreContract, DeletingAUserOrGroupRemovesItsMemberships) {
   ASSERT_TRUE(p.ok());
   EXPECT_THAT(member_ids(*p), ElementsAre(b, child));
   EXPECT_EQ(p->version, 2);  // losing a member is a change of the group
-  EXPECT_TRUE(store_->get(tenant_, ResourceKind::group, child, Fetch{true, false})
-                  ->members.empty());
+  EXPECT_TRUE(
+      store_->get(tenant_, ResourceKind::group, child, Fetch{true, false})->members.empty());
 
   ASSERT_TRUE(store_->remove(tenant_, ResourceKind::group, child, std::nullopt).ok());
   EXPECT_THAT(member_ids(*store_->get(tenant_, ResourceKind::group, parent, Fetch{true, false})),
@@ -427,7 +429,11 @@ TEST_P(StoreContract, FetchGroupsListsDirectGroups) {
   EXPECT_EQ(user->groups[1].display, "All");
   EXPECT_TRUE(store_->get(tenant_, ResourceKind::user, a, {})->groups.empty());
 
-  auto page = store_->list(tenant_, ResourceKind::user, [] { ListQuery q; q.fetch = Fetch{false, true}; return q; }());
+  auto page = store_->list(tenant_, ResourceKind::user, [] {
+    ListQuery q;
+    q.fetch = Fetch{false, true};
+    return q;
+  }());
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->items[0].groups.size(), 2u);
@@ -480,9 +486,11 @@ TEST_P(StoreContract, ListSortsWithMissingValuesLast) {
   EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_name)), ElementsAre(d, c, b, a));
 
   ListQuery by_title = sorted(scim::AttrPath{"", "title", ""});
-  EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_title)), ElementsAre(b, c, d, a));
+  EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_title)),
+              ElementsAre(b, c, d, a));
   by_title.sort_order = SortOrder::descending;
-  EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_title)), ElementsAre(d, c, b, a));
+  EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_title)),
+              ElementsAre(d, c, b, a));
 
   ListQuery by_created = sorted(scim::AttrPath{"", "meta", "created"}, SortOrder::ascending, 2);
   EXPECT_THAT(ids_of(*store_->list(tenant_, ResourceKind::user, by_created)), ElementsAre(c, a));

@@ -25,8 +25,8 @@ using scim::ResourceKind;
   const std::string header = std::to_string(tenant->id) + "\n";
   if (write(out_fd, header.data(), header.size()) < 0) _exit(4);
   for (int i = 0;; ++i) {
-    auto r = (*opened)->create(tenant->id, ResourceKind::user,
-                               user_doc("user" + std::to_string(i)), {});
+    auto r =
+        (*opened)->create(tenant->id, ResourceKind::user, user_doc("user" + std::to_string(i)), {});
     if (!r.ok()) _exit(5);
     const std::string line = r->id + "\n";
     if (write(out_fd, line.data(), line.size()) < 0) _exit(6);

@@ -69,8 +69,8 @@ TEST_F(SqliteStoreTest, EntraAndOktaLookupsUseAnIndex) {
   };
   for (const auto& [kind, filter, index] : lookups) {
     const std::string p = plan(kind, filter);
-    EXPECT_NE(p.find("SEARCH r USING INDEX " + index + " "), std::string::npos)
-        << filter << "\n" << p;
+    EXPECT_NE(p.find("SEARCH r USING INDEX " + index + " "), std::string::npos) << filter << "\n"
+                                                                                << p;
     EXPECT_FALSE(scans_table(p)) << filter << "\n" << p;
   }
   // The check itself can fail: an unindexed attribute is found only by reading the tenant.
@@ -89,9 +89,9 @@ TEST_F(SqliteStoreTest, ConcurrentWritesShareCommits) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        auto r = store_->create(tenant_, ResourceKind::user,
-                                testing::user_doc("u" + std::to_string(t) + "." + std::to_string(i)),
-                                {});
+        auto r = store_->create(
+            tenant_, ResourceKind::user,
+            testing::user_doc("u" + std::to_string(t) + "." + std::to_string(i)), {});
         if (!r.ok()) ++failures;
       }
     });

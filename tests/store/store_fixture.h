@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "store/store.h"
 

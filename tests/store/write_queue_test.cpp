@@ -19,9 +19,10 @@ class WriteQueueTest : public ::testing::Test {
     path_ = (dir_.path() / "queue.db").string();
     auto conn = Connection::open(path_, Connection::Mode::writer);
     ASSERT_TRUE(conn.ok()) << conn.error().detail;
-    ASSERT_TRUE((*conn)->exec("CREATE TABLE parent (id INTEGER PRIMARY KEY);"
-                              "CREATE TABLE t (v INTEGER UNIQUE, p INTEGER REFERENCES parent(id) "
-                              "DEFERRABLE INITIALLY DEFERRED);")
+    ASSERT_TRUE((*conn)
+                    ->exec("CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+                           "CREATE TABLE t (v INTEGER UNIQUE, p INTEGER REFERENCES parent(id) "
+                           "DEFERRABLE INITIALLY DEFERRED);")
                     .ok());
     queue_ = std::make_unique<WriteQueue>(std::move(conn).value());
   }
@@ -49,14 +50,25 @@ class WriteQueueTest : public ::testing::Test {
   }
 
   // Holds the writer inside a job until `count` more jobs are queued behind it, so they form
-  // one batch.
+  // one batch. Returns once the writer is held.
   std::future<Status> hold_writer_until_queued(std::size_t count) {
-    return std::async(std::launch::async, [this, count] {
-      return queue_->submit([this, count](Connection&) -> Status {
-        while (queue_->queued() < count) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    auto started = std::make_shared<std::promise<void>>();
+    std::future<void> running = started->get_future();
+    auto held = std::async(std::launch::async, [this, count, started] {
+      return queue_->submit([this, count, started](Connection&) -> Status {
+        started->set_value();
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (queue_->queued() < count) {
+          if (std::chrono::steady_clock::now() > deadline) {
+            return make_error(Errc::internal, "jobs never queued");
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
         return {};
       });
     });
+    running.wait();
+    return held;
   }
 
   TempDir dir_;

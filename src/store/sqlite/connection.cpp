@@ -72,10 +72,10 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  note_bind(db_,
-            sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                SQLITE_UTF8),
-            bind_error_);
+  note_bind(
+      db_,
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      bind_error_);
   return *this;
 }
 
@@ -126,8 +126,8 @@ int Statement::column_type(int column) const { return sqlite3_column_type(stmt_,
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mode mode) {
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-                    (mode == Mode::writer ? SQLITE_OPEN_CREATE : 0);
+  const int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Mode::writer ? SQLITE_OPEN_CREATE : 0);
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     Error error = sqlite_error(db, rc, "open " + path);

@@ -1,6 +1,7 @@
 #include "store/sqlite/filter_sql.h"
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -11,8 +12,8 @@
 namespace scimd::store::sqlite {
 
 namespace json = boost::json;
-using scim::AttrType;
 using scim::AttributeDef;
+using scim::AttrType;
 using scim::CompareOp;
 using scim::Filter;
 using scim::ResourceKind;
@@ -106,11 +107,16 @@ std::int64_t utf8_length(std::string_view s) {
 
 std::string_view sql_operator(CompareOp op) {
   switch (op) {
-    case CompareOp::gt: return ">";
-    case CompareOp::ge: return ">=";
-    case CompareOp::lt: return "<";
-    case CompareOp::le: return "<=";
-    default: return "=";
+    case CompareOp::gt:
+      return ">";
+    case CompareOp::ge:
+      return ">=";
+    case CompareOp::lt:
+      return "<";
+    case CompareOp::le:
+      return "<=";
+    default:
+      return "=";
   }
 }
 
@@ -122,15 +128,24 @@ bool text_matches(std::string l, std::string r, bool case_exact, CompareOp op) {
     r = to_lower(r);
   }
   switch (op) {
-    case CompareOp::co: return l.find(r) != std::string::npos;
-    case CompareOp::sw: return l.starts_with(r);
-    case CompareOp::ew: return l.ends_with(r);
-    case CompareOp::eq: return l == r;
-    case CompareOp::gt: return l > r;
-    case CompareOp::ge: return l >= r;
-    case CompareOp::lt: return l < r;
-    case CompareOp::le: return l <= r;
-    default: return false;
+    case CompareOp::co:
+      return l.find(r) != std::string::npos;
+    case CompareOp::sw:
+      return l.starts_with(r);
+    case CompareOp::ew:
+      return l.ends_with(r);
+    case CompareOp::eq:
+      return l == r;
+    case CompareOp::gt:
+      return l > r;
+    case CompareOp::ge:
+      return l >= r;
+    case CompareOp::lt:
+      return l < r;
+    case CompareOp::le:
+      return l <= r;
+    default:
+      return false;
   }
 }
 
@@ -199,7 +214,9 @@ class Translator {
     params.push_back(std::move(v));
     return "?";
   }
-  std::string next_alias(std::string_view base) { return std::string(base) + std::to_string(++aliases_); }
+  std::string next_alias(std::string_view base) {
+    return std::string(base) + std::to_string(++aliases_);
+  }
 
   // --- resolution ---------------------------------------------------------------------------
 
@@ -297,7 +314,8 @@ class Translator {
       case AttrType::boolean: {
         const auto b = literal_bool(literal);
         if (!b || op != CompareOp::eq) return std::string("0");
-        if (o.form == Operand::Form::bool_int) return "(" + o.value + " = " + (*b ? "1" : "0") + ")";
+        if (o.form == Operand::Form::bool_int)
+          return "(" + o.value + " = " + (*b ? "1" : "0") + ")";
         const std::string word = *b ? "true" : "false";
         return "(" + o.type + " = '" + word + "' OR (" + o.type + " = 'text' AND lower(" + o.value +
                ") = '" + word + "'))";
@@ -320,10 +338,20 @@ class Translator {
         }
         // Canonical time text sorts as time. Columns hold it already; times inside documents
         // are brought to it by SQLite's own date parser (RFC 3339 with Z or an offset).
-        const std::string lhs = is_json ? "strftime('%Y-%m-%dT%H:%M:%fZ', " + o.value + ")"
-                                        : o.value;
+        const std::string lhs =
+            is_json ? "strftime('%Y-%m-%dT%H:%M:%fZ', " + o.value + ")" : o.value;
+        // Stored times have millisecond precision. Against a literal between two milliseconds
+        // (Entra sends 7 fractional digits) compare with the millisecond below it: x < L is
+        // x <= floor(L), x >= L is x > floor(L), and x = L never holds.
+        const TimePoint floor_ms = std::chrono::floor<std::chrono::milliseconds>(*when);
+        CompareOp effective = op;
+        if (floor_ms != *when) {
+          if (op == CompareOp::eq) return std::string("0");
+          if (op == CompareOp::lt) effective = CompareOp::le;
+          if (op == CompareOp::ge) effective = CompareOp::gt;
+        }
         const std::string cmp =
-            lhs + " " + std::string(sql_operator(op)) + " " + bind(format_time(*when));
+            lhs + " " + std::string(sql_operator(effective)) + " " + bind(format_time(floor_ms));
         if (is_json) return "(" + o.type + " = 'text' AND " + cmp + ")";
         return "(" + cmp + ")";
       }
@@ -409,10 +437,10 @@ class Translator {
       if (t.sub != nullptr) keys.push_back(t.sub->name);
       SCIMD_ASSIGN_OR_RETURN(const std::string path, json_path(keys));
       const std::string lit = sql_literal(path);
-      return single(f, t.leaf(),
-                    json_operand("json_extract(r.doc, " + lit + ")",
-                                 "json_type(r.doc, " + lit + ")"),
-                    need_bool);
+      return single(
+          f, t.leaf(),
+          json_operand("json_extract(r.doc, " + lit + ")", "json_type(r.doc, " + lit + ")"),
+          need_bool);
     }
     // Multi-valued: any element (or any element's sub-attribute) matches.
     SCIMD_ASSIGN_OR_RETURN(const std::string path, json_path(keys));
@@ -428,8 +456,8 @@ class Translator {
           "(CASE " + e + ".type WHEN 'object' THEN json_extract(" + e + ".value, " + lit + ") END)",
           "(CASE " + e + ".type WHEN 'object' THEN json_type(" + e + ".value, " + lit + ") END)");
     }
-    const std::string from = "EXISTS (SELECT 1 FROM json_each(r.doc, " + sql_literal(path) +
-                             ") " + e + " WHERE ";
+    const std::string from =
+        "EXISTS (SELECT 1 FROM json_each(r.doc, " + sql_literal(path) + ") " + e + " WHERE ";
     return compare_over(f, t.leaf(), o, need_bool, true,
                         [&](const std::string& c) { return from + c + ")"; });
   }
@@ -441,8 +469,8 @@ class Translator {
              ".tenant_id = r.tenant_id AND " + m + ".group_id = r.id AND ";
     }
     return "EXISTS (SELECT 1 FROM memberships " + m + " JOIN groups " + m + "g ON " + m +
-           "g.tenant_id = " + m + ".tenant_id AND " + m + "g.id = " + m +
-           ".group_id WHERE " + m + ".tenant_id = r.tenant_id AND " + m + ".member_id = r.id AND ";
+           "g.tenant_id = " + m + ".tenant_id AND " + m + "g.id = " + m + ".group_id WHERE " + m +
+           ".tenant_id = r.tenant_id AND " + m + ".member_id = r.id AND ";
   }
 
   // The representation of a membership row's sub-attribute (see scim::to_representation).
@@ -453,12 +481,14 @@ class Translator {
       if (name == "value") return column(m + ".member_id", Operand::Form::text);
       if (name == "display") return column("nullif(" + m + ".display, '')", Operand::Form::text);
       if (name == "type") return column(m + ".member_type", Operand::Form::text);
-      return column("(CASE " + m + ".member_type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || " +
-                        m + ".member_id)",
+      return column("(CASE " + m +
+                        ".member_type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || " + m +
+                        ".member_id)",
                     Operand::Form::text);
     }
     if (name == "value") return column(m + ".group_id", Operand::Form::text);
-    if (name == "display") return column("nullif(" + m + "g.display_name, '')", Operand::Form::text);
+    if (name == "display")
+      return column("nullif(" + m + "g.display_name, '')", Operand::Form::text);
     if (name == "type") return column("'direct'", Operand::Form::text);
     return column("('/Groups/' || " + m + ".group_id)", Operand::Form::text);
   }
@@ -468,8 +498,8 @@ class Translator {
     const std::string m = next_alias("m");
     const std::string from = rows_exists(source, m);
     // `members pr`: any row (every row has a value).
-    const Operand o = t.sub == nullptr ? column("1", Operand::Form::time_text)
-                                       : row_operand(source, m, t.sub);
+    const Operand o =
+        t.sub == nullptr ? column("1", Operand::Form::time_text) : row_operand(source, m, t.sub);
     return compare_over(f, t.leaf(), o, need_bool, true,
                         [&](const std::string& c) { return from + c + ")"; });
   }
@@ -482,7 +512,8 @@ class Translator {
       return std::string("0");
     }
     const std::string& sub = t.sub->name;
-    if (sub == "created") return single(f, *t.sub, column("r.created", Operand::Form::time_text), need_bool);
+    if (sub == "created")
+      return single(f, *t.sub, column("r.created", Operand::Form::time_text), need_bool);
     if (sub == "lastModified") {
       return single(f, *t.sub, column("r.last_modified", Operand::Form::time_text), need_bool);
     }
@@ -507,7 +538,8 @@ class Translator {
     values.emplace_back(type.schema->id, "1");
     for (const auto& ext : type.extensions) {
       SCIMD_ASSIGN_OR_RETURN(const std::string path, json_path({ext.schema->id}));
-      values.emplace_back(ext.schema->id, "(json_type(r.doc, " + sql_literal(path) + ") IS NOT NULL)");
+      values.emplace_back(ext.schema->id,
+                          "(json_type(r.doc, " + sql_literal(path) + ") IS NOT NULL)");
     }
     return compile_constants(f, def, values);
   }
@@ -545,8 +577,10 @@ class Translator {
     if (!t.attr->multi_valued) {
       // `name[givenName eq "x"]`: the one object itself.
       Element element{Element::Source::json,
-                      "(CASE json_type(r.doc, " + sql_literal(path) + ") WHEN 'object' THEN "
-                      "json_extract(r.doc, " + sql_literal(path) + ") END)",
+                      "(CASE json_type(r.doc, " + sql_literal(path) +
+                          ") WHEN 'object' THEN "
+                          "json_extract(r.doc, " +
+                          sql_literal(path) + ") END)",
                       t.attr};
       SCIMD_ASSIGN_OR_RETURN(std::string cond, compile(inner, false, &element));
       return two_valued(cond, need_bool);
@@ -660,8 +694,8 @@ Result<SqlFragment> order_by_sql(ResourceKind kind, const scim::AttrPath& sort_b
     expr = "r.display_name_lower";
   } else if (!resolved->in_extension() && kind == ResourceKind::user && attr.name == "active") {
     expr = "r.active";
-  } else if (common || (!resolved->in_extension() &&
-                        (attr.name == "members" || attr.name == "groups"))) {
+  } else if (common ||
+             (!resolved->in_extension() && (attr.name == "members" || attr.name == "groups"))) {
     expr.clear();  // nothing sortable: creation order
   } else {
     std::vector<std::string> keys;
@@ -684,9 +718,8 @@ Result<SqlFragment> order_by_sql(ResourceKind kind, const scim::AttrPath& sort_b
     if (is_string_type(def.type) && !def.case_exact) expr = "lower(" + expr + ")";
   }
   if (expr.empty()) return SqlFragment{"r.seq", {}};
-  return SqlFragment{"(" + expr + " IS NULL), " + expr + (descending ? " DESC" : " ASC") +
-                         ", r.seq",
-                     {}};
+  return SqlFragment{
+      "(" + expr + " IS NULL), " + expr + (descending ? " DESC" : " ASC") + ", r.seq", {}};
 }
 
 }  // namespace scimd::store::sqlite

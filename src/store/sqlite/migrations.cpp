@@ -101,8 +101,8 @@ Status migrate(Connection& writer) {
   for (std::size_t i = static_cast<std::size_t>(applied); i < all.size(); ++i) {
     SCIMD_TRY(writer.exec("BEGIN IMMEDIATE"));
     // PRAGMA takes no parameters; the number comes from our own counter.
-    Status status = writer.exec(std::string(all[i]) +
-                                "\nPRAGMA user_version = " + std::to_string(i + 1) + ";");
+    Status status =
+        writer.exec(std::string(all[i]) + "\nPRAGMA user_version = " + std::to_string(i + 1) + ";");
     if (status.ok()) status = writer.exec("COMMIT");
     if (!status.ok()) {
       if (writer.in_transaction()) (void)writer.exec("ROLLBACK");

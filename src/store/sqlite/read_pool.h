@@ -20,7 +20,8 @@ class ReadPool {
   // A connection borrowed from the pool, returned when the lease ends.
   class Lease {
    public:
-    Lease(ReadPool& pool, std::unique_ptr<Connection> conn) : pool_(&pool), conn_(std::move(conn)) {}
+    Lease(ReadPool& pool, std::unique_ptr<Connection> conn)
+        : pool_(&pool), conn_(std::move(conn)) {}
     Lease(Lease&&) = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease();

@@ -43,8 +43,8 @@ bool is_tenant_name_char(char c) {
 // ^[a-z0-9][a-z0-9._-]{0,62}$
 Status check_tenant_name(std::string_view name) {
   const bool valid = !name.empty() && name.size() <= 63 &&
-                     std::all_of(name.begin(), name.end(), is_tenant_name_char) &&
-                     name[0] != '.' && name[0] != '_' && name[0] != '-';
+                     std::all_of(name.begin(), name.end(), is_tenant_name_char) && name[0] != '.' &&
+                     name[0] != '_' && name[0] != '-';
   if (valid) return {};
   return make_error(Errc::invalid_value,
                     "tenant name must be 1-63 characters of a-z, 0-9, '.', '_', '-', starting "
@@ -98,10 +98,9 @@ Result<Resource> read_resource(const Statement& stmt) {
 
 Result<std::optional<Resource>> load_row(Connection& db, TenantId tenant, ResourceKind kind,
                                          std::string_view id) {
-  SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.prepare("SELECT " + std::string(kResourceColumns) + " FROM " +
-                 std::string(table_of(kind)) + " r WHERE r.tenant_id = ? AND r.id = ?"));
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare("SELECT " + std::string(kResourceColumns) +
+                                                    " FROM " + std::string(table_of(kind)) +
+                                                    " r WHERE r.tenant_id = ? AND r.id = ?"));
   stmt.bind(1, tenant).bind(2, id);
   SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
   if (!row) return std::optional<Resource>();
@@ -125,11 +124,10 @@ Result<std::vector<scim::MemberRef>> load_members(Connection& db, TenantId tenan
 
 Result<std::vector<scim::GroupRef>> load_groups(Connection& db, TenantId tenant,
                                                 std::string_view member_id) {
-  SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.prepare("SELECT g.id, g.display_name FROM memberships m JOIN groups g "
-                 "ON g.tenant_id = m.tenant_id AND g.id = m.group_id "
-                 "WHERE m.tenant_id = ? AND m.member_id = ? ORDER BY m.seq"));
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db.prepare("SELECT g.id, g.display_name FROM memberships m JOIN groups g "
+                                    "ON g.tenant_id = m.tenant_id AND g.id = m.group_id "
+                                    "WHERE m.tenant_id = ? AND m.member_id = ? ORDER BY m.seq"));
   stmt.bind(1, tenant).bind(2, member_id);
   std::vector<scim::GroupRef> groups;
   while (true) {
@@ -139,8 +137,7 @@ Result<std::vector<scim::GroupRef>> load_groups(Connection& db, TenantId tenant,
   }
 }
 
-Status load_fetched(Connection& db, TenantId tenant, ResourceKind kind, Fetch fetch,
-                    Resource& r) {
+Status load_fetched(Connection& db, TenantId tenant, ResourceKind kind, Fetch fetch, Resource& r) {
   if (kind == ResourceKind::group && fetch.members) {
     SCIMD_ASSIGN_OR_RETURN(r.members, load_members(db, tenant, r.id));
   }
@@ -213,15 +210,14 @@ Status check_unique(Connection& db, TenantId tenant, ResourceKind kind, const In
   const json::value* sent = doc.if_contains(attr);
   const std::string value =
       sent != nullptr && sent->is_string() ? std::string(sent->as_string()) : *key;
-  return make_error(Errc::uniqueness,
-                    std::string(attr) + " '" + value + "' is already taken");
+  return make_error(Errc::uniqueness, std::string(attr) + " '" + value + "' is already taken");
 }
 
 Error write_error(const Statement& stmt, Error error, ResourceKind kind) {
   if (is_unique_violation(stmt.result_code())) {
-    return make_error(Errc::uniqueness, std::string(kind == ResourceKind::user ? "userName"
-                                                                               : "displayName") +
-                                            " is already taken (" + error.detail + ")");
+    return make_error(Errc::uniqueness,
+                      std::string(kind == ResourceKind::user ? "userName" : "displayName") +
+                          " is already taken (" + error.detail + ")");
   }
   return error;
 }
@@ -290,8 +286,7 @@ Result<bool> remove_members(Connection& db, TenantId tenant, std::string_view gr
 
 Result<bool> remove_all_members(Connection& db, TenantId tenant, std::string_view group_id) {
   SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.prepare("DELETE FROM memberships WHERE tenant_id = ? AND group_id = ?"));
+      Statement stmt, db.prepare("DELETE FROM memberships WHERE tenant_id = ? AND group_id = ?"));
   stmt.bind(1, tenant).bind(2, group_id);
   SCIMD_TRY(stmt.run());
   return db.changes() > 0;
@@ -342,10 +337,9 @@ Result<bool> apply_member_ops(Connection& db, TenantId tenant, std::string_view 
 Status touch_groups_holding(Connection& db, TenantId tenant, std::string_view member_id,
                             const std::string& now) {
   SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.prepare("UPDATE groups SET version = version + 1, last_modified = ? "
-                 "WHERE tenant_id = ? AND id IN (SELECT group_id FROM memberships "
-                 "WHERE tenant_id = ? AND member_id = ?)"));
+      Statement stmt, db.prepare("UPDATE groups SET version = version + 1, last_modified = ? "
+                                 "WHERE tenant_id = ? AND id IN (SELECT group_id FROM memberships "
+                                 "WHERE tenant_id = ? AND member_id = ?)"));
   stmt.bind(1, now).bind(2, tenant).bind(3, tenant).bind(4, member_id);
   return stmt.run();
 }
@@ -450,10 +444,9 @@ Status SqliteStore::expire_tokens(TenantId tenant, TimePoint until) {
   return writes_->submit([&](Connection& db) -> Status {
     SCIMD_TRY(check_tenant_exists(db, tenant));
     // Canonical time text sorts as time, so min() over text is min over time.
-    SCIMD_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.prepare("UPDATE tokens SET expires_at = ? WHERE tenant_id = ? AND "
-                   "(expires_at IS NULL OR expires_at > ?)"));
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                           db.prepare("UPDATE tokens SET expires_at = ? WHERE tenant_id = ? AND "
+                                      "(expires_at IS NULL OR expires_at > ?)"));
     stmt.bind(1, until_text).bind(2, tenant).bind(3, until_text);
     return stmt.run();
   });
@@ -478,11 +471,10 @@ Result<std::vector<TokenInfo>> SqliteStore::list_tokens(TenantId tenant) {
 Result<std::optional<Tenant>> SqliteStore::find_token_owner(std::string_view sha256_hex,
                                                             TimePoint now) {
   auto db = reads_->acquire();
-  SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db->prepare("SELECT t.id, t.name, t.created FROM tokens k JOIN tenants t "
-                  "ON t.id = k.tenant_id WHERE k.sha256 = ? AND "
-                  "(k.expires_at IS NULL OR k.expires_at > ?)"));
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db->prepare("SELECT t.id, t.name, t.created FROM tokens k JOIN tenants t "
+                                     "ON t.id = k.tenant_id WHERE k.sha256 = ? AND "
+                                     "(k.expires_at IS NULL OR k.expires_at > ?)"));
   stmt.bind(1, sha256_hex).bind(2, format_time(now));
   SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
   if (!row) return std::optional<Tenant>();
@@ -554,9 +546,9 @@ Result<ListSql> list_sql(ResourceKind kind, const ListQuery& query) {
     out.params = std::move(cond.params);
   }
   if (query.sort_by) {
-    SCIMD_ASSIGN_OR_RETURN(SqlFragment order,
-                           order_by_sql(kind, *query.sort_by,
-                                        query.sort_order == SortOrder::descending));
+    SCIMD_ASSIGN_OR_RETURN(
+        SqlFragment order,
+        order_by_sql(kind, *query.sort_by, query.sort_order == SortOrder::descending));
     out.order_by = order.sql;
     out.order_params = std::move(order.params);
   } else {
@@ -629,9 +621,9 @@ Result<Resource> SqliteStore::update(TenantId tenant, ResourceKind kind, std::st
     SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> current, load_row(db, tenant, kind, id));
     if (!current) return not_found(kind, id);
     if (if_match && *if_match != current->version) {
-      return make_error(Errc::precondition_failed,
-                        "version " + std::to_string(current->version) + " does not match " +
-                            std::to_string(*if_match));
+      return make_error(Errc::precondition_failed, "version " + std::to_string(current->version) +
+                                                       " does not match " +
+                                                       std::to_string(*if_match));
     }
     SCIMD_TRY(load_fetched(db, tenant, kind, fetch, *current));
     SCIMD_ASSIGN_OR_RETURN(Change change, mutation(*current));
@@ -676,9 +668,9 @@ Status SqliteStore::remove(TenantId tenant, ResourceKind kind, std::string_view 
     SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> current, load_row(db, tenant, kind, id));
     if (!current) return not_found(kind, id);
     if (if_match && *if_match != current->version) {
-      return make_error(Errc::precondition_failed,
-                        "version " + std::to_string(current->version) + " does not match " +
-                            std::to_string(*if_match));
+      return make_error(Errc::precondition_failed, "version " + std::to_string(current->version) +
+                                                       " does not match " +
+                                                       std::to_string(*if_match));
     }
     // Groups that held it change: they lose a member.
     SCIMD_TRY(touch_groups_holding(db, tenant, id, when));
@@ -688,9 +680,8 @@ Status SqliteStore::remove(TenantId tenant, ResourceKind kind, std::string_view 
     as_member.bind(1, tenant).bind(2, id);
     SCIMD_TRY(as_member.run());
     if (kind == ResourceKind::group) SCIMD_TRY(remove_all_members(db, tenant, id));
-    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                           db.prepare("DELETE FROM " + std::string(table_of(kind)) +
-                                      " WHERE tenant_id = ? AND id = ?"));
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare("DELETE FROM " + std::string(table_of(kind)) +
+                                                      " WHERE tenant_id = ? AND id = ?"));
     stmt.bind(1, tenant).bind(2, id);
     return stmt.run();
   });

@@ -33,8 +33,7 @@ class SqliteStore final : public Store {
                           const std::vector<scim::MemberRef>& members) override;
   Result<Resource> get(TenantId tenant, scim::ResourceKind kind, std::string_view id,
                        Fetch fetch) override;
-  Result<ListPage> list(TenantId tenant, scim::ResourceKind kind,
-                        const ListQuery& query) override;
+  Result<ListPage> list(TenantId tenant, scim::ResourceKind kind, const ListQuery& query) override;
   Result<Resource> update(TenantId tenant, scim::ResourceKind kind, std::string_view id,
                           std::optional<std::int64_t> if_match, Fetch fetch,
                           const Mutation& mutation) override;
