@@ -96,25 +96,29 @@ struct ListParams {
   std::string excluded_attributes;
 };
 
-Response list(const ResourceContext& ctx, ResourceKind kind, const ListParams& params) {
-  std::optional<scim::Filter> filter;
-  if (!params.filter.empty()) {
-    auto parsed = scim::parse_filter(params.filter);
-    if (!parsed.ok()) return error_response(parsed.error());
-    if (auto valid = scim::validate_filter(kind, *parsed); !valid.ok()) {
-      return error_response(valid.error());
-    }
-    filter = std::move(parsed).value();
-  }
+// One resource type's page: the total and the projected resources.
+struct Listing {
+  std::int64_t total = 0;
+  json::array resources;
+};
+
+Result<scim::Filter> parse_valid_filter(ResourceKind kind, std::string_view text) {
+  SCIMD_ASSIGN_OR_RETURN(scim::Filter filter, scim::parse_filter(text));
+  SCIMD_TRY(scim::validate_filter(kind, filter));
+  return filter;
+}
+
+Result<Listing> query_list(const ResourceContext& ctx, ResourceKind kind, const ListParams& params,
+                           const scim::Filter* filter) {
   store::ListQuery q;
-  q.filter = filter ? &*filter : nullptr;
+  q.filter = filter;
   // RFC 7644 §3.4.2.4: startIndex < 1 means 1; a negative count means 0.
   q.start_index = std::max<std::int64_t>(1, params.start_index);
   q.count = std::clamp<std::int64_t>(params.count, 0, ctx.caps.max_page_size);
   if (!params.sort_by.empty()) {
     auto path = scim::parse_attr_path(params.sort_by);
     if (!path.ok() || !scim::resolve(kind, *path).ok()) {
-      return error_response(make_error(Errc::invalid_value, "cannot sort by '" + params.sort_by + "'"));
+      return make_error(Errc::invalid_value, "cannot sort by '" + params.sort_by + "'");
     }
     q.sort_by = *path;
   }
@@ -122,20 +126,77 @@ Response list(const ResourceContext& ctx, ResourceKind kind, const ListParams& p
   const scim::Projection p =
       scim::parse_projection(kind, params.attributes, params.excluded_attributes);
   q.fetch = fetch_for(kind, p);
-  auto page = ctx.store.list(ctx.tenant.id, kind, q);
-  if (!page.ok()) return error_response(page.error());
-  json::array resources;
-  resources.reserve(page->items.size());
-  for (const auto& r : page->items) {
-    resources.emplace_back(scim::project(kind, representation(ctx, kind, r, q.fetch), p));
+  SCIMD_ASSIGN_OR_RETURN(store::ListPage page, ctx.store.list(ctx.tenant.id, kind, q));
+  Listing out;
+  out.total = page.total;
+  out.resources.reserve(page.items.size());
+  for (const auto& r : page.items) {
+    out.resources.emplace_back(scim::project(kind, representation(ctx, kind, r, q.fetch), p));
   }
+  return out;
+}
+
+Response list_response(std::int64_t total, std::int64_t start_index, json::array resources) {
   json::object body;
   body["schemas"] = json::array{scim::urn::kListResponse};
-  body["totalResults"] = page->total;
-  body["startIndex"] = q.start_index;
+  body["totalResults"] = total;
+  body["startIndex"] = std::max<std::int64_t>(1, start_index);
   body["itemsPerPage"] = resources.size();
   body["Resources"] = std::move(resources);
   return json_response(200, body);
+}
+
+Response list(const ResourceContext& ctx, ResourceKind kind, const ListParams& params) {
+  std::optional<scim::Filter> filter;
+  if (!params.filter.empty()) {
+    auto parsed = parse_valid_filter(kind, params.filter);
+    if (!parsed.ok()) return error_response(parsed.error());
+    filter = std::move(parsed).value();
+  }
+  auto listing = query_list(ctx, kind, params, filter ? &*filter : nullptr);
+  if (!listing.ok()) return error_response(listing.error());
+  return list_response(listing->total, params.start_index, std::move(listing->resources));
+}
+
+// Root search (RFC 7644 §3.4.3): Users then Groups as one sequence. A filter that names
+// attributes one type lacks selects nothing of that type; one valid for neither is a 400.
+Response list_all(const ResourceContext& ctx, const ListParams& params) {
+  struct Part {
+    ResourceKind kind;
+    std::optional<scim::Filter> filter;
+    bool applies = true;
+  };
+  std::vector<Part> parts{{ResourceKind::user, {}, true}, {ResourceKind::group, {}, true}};
+  std::optional<Error> first_error;
+  for (auto& part : parts) {
+    if (params.filter.empty()) continue;
+    auto parsed = parse_valid_filter(part.kind, params.filter);
+    if (parsed.ok()) {
+      part.filter = std::move(parsed).value();
+    } else {
+      part.applies = false;
+      if (!first_error) first_error = parsed.error();
+    }
+  }
+  if (!parts[0].applies && !parts[1].applies) return error_response(*first_error);
+  const std::int64_t start = std::max<std::int64_t>(1, params.start_index);
+  std::int64_t remaining = std::clamp<std::int64_t>(params.count, 0, ctx.caps.max_page_size);
+  std::int64_t skipped_before = 0;  // resources of earlier types, in the combined order
+  std::int64_t total = 0;
+  json::array resources;
+  for (const auto& part : parts) {
+    if (!part.applies) continue;
+    ListParams p = params;
+    p.start_index = std::max<std::int64_t>(1, start - skipped_before);
+    p.count = remaining;
+    auto listing = query_list(ctx, part.kind, p, part.filter ? &*part.filter : nullptr);
+    if (!listing.ok()) return error_response(listing.error());
+    total += listing->total;
+    skipped_before += listing->total;
+    remaining -= static_cast<std::int64_t>(listing->resources.size());
+    for (auto& r : listing->resources) resources.emplace_back(std::move(r));
+  }
+  return list_response(total, start, std::move(resources));
 }
 
 Response list_from_query(const ResourceContext& ctx, ResourceKind kind, const Target& target) {
@@ -309,13 +370,6 @@ Response handle_search(const ResourceContext& ctx, std::optional<ResourceKind> k
     return error_response(make_error(Errc::invalid_syntax, "a SearchRequest must be an object"));
   }
   const json::object& o = body->as_object();
-  if (!kind) {
-    // Root search spans resource types; with one store query per type that needs a merged
-    // paging model, which comes with cursor paging. Until then only per-type search.
-    return error_response(make_error(Errc::not_implemented,
-                                     "search at the root is not supported yet; use /Users/.search "
-                                     "or /Groups/.search"));
-  }
   ListParams params;
   params.filter = string_member(o, "filter");
   params.sort_by = string_member(o, "sortBy");
@@ -341,7 +395,7 @@ Response handle_search(const ResourceContext& ctx, std::optional<ResourceKind> k
     if (iequals(k, "startIndex") && v.is_int64()) params.start_index = v.as_int64();
     if (iequals(k, "count") && v.is_int64()) params.count = v.as_int64();
   }
-  return list(ctx, *kind, params);
+  return kind ? list(ctx, *kind, params) : list_all(ctx, params);
 }
 
 }  // namespace scimd::api

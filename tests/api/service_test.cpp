@@ -311,3 +311,40 @@ TEST_F(ServiceTest, BulkFailOnErrorsAndLimits) {
 
 }  // namespace
 }  // namespace scimd::api::testing
+
+namespace scimd::api::testing {
+namespace {
+
+TEST_F(ServiceTest, RootSearchSpansUsersThenGroups) {
+  for (int i = 0; i < 3; ++i) create_user("s" + std::to_string(i));
+  for (int i = 0; i < 2; ++i) create_group("sg" + std::to_string(i));
+  const auto all = json_of(call("POST", "/.search", R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"startIndex":3,"count":2})"));
+  EXPECT_EQ(all.at("totalResults"), 5);
+  const auto page = all.at("Resources").as_array();
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].at("userName"), "s2");
+  EXPECT_EQ(page[1].at("displayName"), "sg0");
+  // userName exists only on Users: Groups contribute nothing, no error.
+  const auto users = json_of(call("POST", "/.search", R"({"filter":"userName sw \"s\""})"));
+  EXPECT_EQ(users.at("totalResults"), 3);
+  const auto names = json_of(call("POST", "/.search", R"({"filter":"displayName sw \"sg\""})"));
+  EXPECT_EQ(names.at("totalResults"), 2);
+  const Response bad = call("POST", "/.search", R"({"filter":"nosuch eq \"x\""})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(json_of(bad).at("scimType"), "invalidFilter");
+  EXPECT_EQ(call("GET", "/.search").status, 405);
+}
+
+TEST_F(ServiceTest, SearchPerResourceType) {
+  create_user("findme", R"(,"title":"Engineer")");
+  create_user("other");
+  const auto r = json_of(call("POST", "/Users/.search",
+                              R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"title co \"eng\"","attributes":["userName"]})"));
+  EXPECT_EQ(r.at("totalResults"), 1);
+  const auto& user = r.at("Resources").as_array()[0].as_object();
+  EXPECT_EQ(user.at("userName"), "findme");
+  EXPECT_FALSE(user.contains("title"));
+}
+
+}  // namespace
+}  // namespace scimd::api::testing
