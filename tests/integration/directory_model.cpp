@@ -156,7 +156,8 @@ void DirectoryModel::verify(const ScimClient& scim) const {
             }());
   const HttpResponse group_list = scim.get("/Groups", "excludedAttributes=members&count=1000");
   EXPECT_TRUE(IsListResponse(group_list, static_cast<std::int64_t>(groups.size())));
-  if (const json::value* resources = field(group_list.json(), "Resources");
+  const json::value group_list_body = group_list.json();
+  if (const json::value* resources = field(group_list_body, "Resources");
       resources != nullptr && resources->is_array()) {
     for (const json::value& group : resources->get_array()) {
       EXPECT_EQ(field(group, "members"), nullptr) << "excludedAttributes=members ignored";
