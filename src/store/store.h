@@ -31,6 +31,9 @@ struct Tenant {
   TenantId id = 0;
   std::string name;
   std::string created;
+  // Per-tenant settings, a JSON object the store keeps as given (api/tenant_settings.h reads
+  // it: required attributes, and later role mapping, webhooks, ...). Empty by default.
+  boost::json::object settings;
 };
 
 struct TokenInfo {
@@ -66,11 +69,19 @@ struct ListQuery {
   std::optional<scim::AttrPath> sort_by; // default order: creation order (stable across pages)
   SortOrder sort_order = SortOrder::ascending;
   Fetch fetch;
+  // RFC 9865 cursor paging. Set (even to "") to page by cursor instead of start_index: ""
+  // asks for the first page, otherwise a next/previous cursor from an earlier page of the
+  // same filter and sort. Errors: invalid_cursor (malformed, or made for another query).
+  std::optional<std::string> cursor;
 };
 
 struct ListPage {
   std::int64_t total = 0;
   std::vector<Resource> items;
+  // Cursor paging only: absent on the last page (next) and on the first page (previous).
+  // Cursors are opaque URL-safe text that never expires (keyset positions, not server state).
+  std::optional<std::string> next_cursor;
+  std::optional<std::string> previous_cursor;
 };
 
 // The outcome of a read-modify-write: the new document and membership changes.
@@ -103,6 +114,8 @@ class Store {
   virtual Result<std::vector<Tenant>> list_tenants() = 0;
   // Deletes the tenant with all its tokens, users, groups and memberships.
   virtual Status delete_tenant(std::string_view name) = 0;
+  // Replaces the tenant's settings object.
+  virtual Status set_tenant_settings(TenantId tenant, const boost::json::object& settings) = 0;
 
   // Stores a token by its SHA-256 (hex); the token itself is never stored.
   virtual Status add_token(TenantId tenant, std::string_view sha256_hex) = 0;

@@ -688,3 +688,12 @@ Status SqliteStore::remove(TenantId tenant, ResourceKind kind, std::string_view 
 }
 
 }  // namespace scimd::store::sqlite
+
+namespace scimd::store {
+
+// Placeholder until the settings column lands (being written now).
+Status SqliteStore::set_tenant_settings(TenantId, const boost::json::object&) {
+  return make_error(Errc::not_implemented, "tenant settings are not stored yet");
+}
+
+}  // namespace scimd::store

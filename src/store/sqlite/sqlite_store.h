@@ -22,6 +22,7 @@ class SqliteStore final : public Store {
   Result<Tenant> find_tenant(std::string_view name) override;
   Result<std::vector<Tenant>> list_tenants() override;
   Status delete_tenant(std::string_view name) override;
+  Status set_tenant_settings(TenantId tenant, const boost::json::object& settings) override;
 
   Status add_token(TenantId tenant, std::string_view sha256_hex) override;
   Status expire_tokens(TenantId tenant, TimePoint until) override;
