@@ -1,11 +1,12 @@
 #include "http/access_log.h"
 
 #include <cmath>
+#include <mutex>
 
-#include <boost/json.hpp>
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 namespace scimd::http {
 

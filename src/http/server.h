@@ -17,15 +17,15 @@ namespace scimd::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  unsigned short port = 8080;  // 0 = pick a free port (see Server::port())
-  int io_threads = 0;          // 0 = std::thread::hardware_concurrency()
-  int blocking_threads = 32;   // pool for handlers that may block (store writes)
+  unsigned short port = 8080;                // 0 = pick a free port (see Server::port())
+  int io_threads = 0;                        // 0 = std::thread::hardware_concurrency()
+  int blocking_threads = 32;                 // pool for handlers that may block (store writes)
   std::size_t max_header_bytes = 16 * 1024;  // larger header -> 431
   std::size_t max_body_bytes = 1 << 20;      // larger body -> 413
-  std::chrono::seconds read_timeout{30};     // a whole request (and a response write) must
-                                             // complete within this
-  std::chrono::seconds idle_timeout{75};     // keep-alive connection with no request
-  std::chrono::seconds drain_timeout{25};    // on stop: longest wait for in-flight requests
+  // A whole request, and each response write, must complete within this (slowloris).
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds idle_timeout{75};   // keep-alive connection with no request
+  std::chrono::seconds drain_timeout{25};  // on stop: longest wait for in-flight requests
 };
 
 // Must not throw (a throw becomes a 500 SCIM error). Called concurrently from several threads.

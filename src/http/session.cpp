@@ -3,6 +3,7 @@
 #include <exception>
 #include <utility>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -12,7 +13,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/access_log.h"
 #include "http/error_body.h"
@@ -151,8 +151,7 @@ void Session::on_header(beast::error_code ec, std::size_t bytes) {
     return;
   }
   const auto& header = parser_->get();
-  if (header.version() >= 11 &&
-      beast::iequals(header[beast_http::field::expect], "100-continue")) {
+  if (header.version() >= 11 && beast::iequals(header[beast_http::field::expect], "100-continue")) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                       beast::bind_front_handler(&Session::on_continue_sent, shared_from_this()));
@@ -186,8 +185,8 @@ void Session::on_body(beast::error_code ec, std::size_t bytes) {
 
 void Session::on_read_error(beast::error_code ec, std::string_view what) {
   if (ec == beast_http::error::body_limit) {
-    reject(413, "request body is larger than " +
-                    std::to_string(context_.options->max_body_bytes) + " bytes");
+    reject(413, "request body is larger than " + std::to_string(context_.options->max_body_bytes) +
+                    " bytes");
     return;
   }
   if (ec == beast_http::error::header_limit) {
@@ -213,8 +212,8 @@ void Session::dispatch_request() {
   const unsigned version = message.version();
   const bool head_request = message.method() == beast_http::verb::head;
   const auto client_request_id = message["X-Request-Id"];
-  request_.request_id = request_id_for(std::string_view(client_request_id.data(),
-                                                        client_request_id.size()));
+  request_.request_id =
+      request_id_for(std::string_view(client_request_id.data(), client_request_id.size()));
   fill_api_request(std::move(message), request_);
   request_.remote = remote_;
   framing_ = ResponseFraming{version, keep_alive_, head_request};
@@ -228,8 +227,9 @@ void Session::dispatch_request() {
   // until the response is posted back.
   asio::post(*context_.blocking_pool, [self = shared_from_this()] {
     auto response = call_handler(*self->context_.handler, self->request_);
-    asio::post(self->stream_.get_executor(),
-               [self, response = std::move(response)]() mutable { self->send(std::move(response)); });
+    asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+      self->send(std::move(response));
+    });
   });
 }
 
@@ -301,8 +301,7 @@ void Session::log_access(std::size_t bytes_out) const {
       .status = status_,
       .bytes_in = bytes_in_,
       .bytes_out = bytes_out,
-      .duration_ms =
-          std::chrono::duration<double, std::milli>(now - request_started_).count(),
+      .duration_ms = std::chrono::duration<double, std::milli>(now - request_started_).count(),
   };
   context_.access_log->info(access_log_line(entry));
 }

@@ -10,12 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include <spdlog/logger.h>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <spdlog/logger.h>
 
 #include "api/request.h"
 #include "http/server.h"

@@ -19,9 +19,9 @@ void fill_api_request(WireRequest&& message, api::Request& out);
 
 // How the response is framed on this connection.
 struct ResponseFraming {
-  unsigned version = 11;       // 10 or 11, as the request
-  bool keep_alive = true;      // false: "Connection: close" (1.1) / no keep-alive (1.0)
-  bool head_request = false;   // HEAD: Content-Length of the body, but no body
+  unsigned version = 11;      // 10 or 11, as the request
+  bool keep_alive = true;     // false: "Connection: close" (1.1) / no keep-alive (1.0)
+  bool head_request = false;  // HEAD: Content-Length of the body, but no body
 };
 
 // Builds the wire response: the handler's status, headers and body, plus X-Request-Id,

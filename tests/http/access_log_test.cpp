@@ -1,7 +1,7 @@
 #include "http/access_log.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace scimd::http {
 namespace {

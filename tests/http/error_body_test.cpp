@@ -1,7 +1,7 @@
 #include "http/error_body.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace scimd::http {
 namespace {

@@ -12,6 +12,9 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -19,9 +22,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/spdlog.h>
 
 namespace scimd::http {
 namespace {
@@ -90,7 +90,8 @@ class FakeApi {
     }
     entered_.fetch_add(1);
     if (const auto at = request.target.find("sleep="); at != std::string::npos) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(request.target.substr(at + 6))));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::stoi(request.target.substr(at + 6))));
     }
     --inside_;
     if (request.target == "/throw") throw std::runtime_error("handler bug");
@@ -560,7 +561,8 @@ TEST_F(ServerTest, ListenOnABusyPortIsUnavailable) {
   start();
   ServerOptions options = test_options();
   options.port = server_->port();
-  Server second(options, [](const api::Request&) { return api::Response{}; }, nullptr);
+  Server second(
+      options, [](const api::Request&) { return api::Response{}; }, nullptr);
   const auto listened = second.listen();
   ASSERT_FALSE(listened.ok());
   EXPECT_EQ(listened.error().code, Errc::unavailable);

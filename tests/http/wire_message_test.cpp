@@ -42,8 +42,10 @@ TEST(WireMessageTest, FillWireResponseAddsFramingAndRequestId) {
 
 TEST(WireMessageTest, HandlerCannotOverrideFramingHeaders) {
   api::Response response;
-  response.headers = {{"Content-Length", "999"}, {"Connection", "keep-alive"},
-                      {"Transfer-Encoding", "chunked"}, {"X-Request-Id", "forged"}};
+  response.headers = {{"Content-Length", "999"},
+                      {"Connection", "keep-alive"},
+                      {"Transfer-Encoding", "chunked"},
+                      {"X-Request-Id", "forged"}};
   response.body = "abc";
   WireResponse out;
   fill_wire_response(std::move(response), "rid", ResponseFraming{11, false, false}, out);
