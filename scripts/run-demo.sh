@@ -13,8 +13,7 @@ cd "$ROOT"
 bash scripts/setup.sh
 
 echo "run-demo: building Release into build/release"
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
-if ! ninja -C build/release -j"${JOBS:-2}" scimd; then
+if ! bash scripts/build-release.sh scimd; then
   echo "run-demo: the scimd binary did not build (see the errors above)" >&2
   exit 1
 fi
@@ -29,24 +28,14 @@ DB_PATH=${SCIMD_DEMO_DB:-data/scimd.db}
 DB="sqlite:$DB_PATH"
 mkdir -p "$(dirname "$DB_PATH")"
 
-# token_from OUTPUT : the token from --json output, or from the human "Secret Token" line.
-token_from() {
-  local t
-  t=$(jq -er '.token // empty' <<<"$1" 2>/dev/null) ||
-    t=$(sed -nE 's/.*[Ss]ecret [Tt]oken[^A-Za-z0-9_-]*([A-Za-z0-9._~+\/=-]+).*/\1/p' <<<"$1" | head -n1)
-  [ -n "$t" ] && echo "$t"
-}
-
-if "$SCIMD" tenant list --db "$DB" 2>/dev/null | grep -qwE '"?demo"?'; then
+if "$SCIMD" tenant list --db "$DB" --json | jq -e 'any(.[]; .tenant == "demo")' > /dev/null; then
   echo "run-demo: tenant demo exists; rotating its token so a new one can be shown"
-  out=$("$SCIMD" tenant rotate-token demo --db "$DB" --grace 0s --json 2>/dev/null) ||
-    out=$("$SCIMD" tenant rotate-token demo --db "$DB")
+  out=$("$SCIMD" tenant rotate-token demo --db "$DB" --public-url "$PUBLIC_URL" --grace 0s --json)
 else
   out=$("$SCIMD" tenant create demo --db "$DB" --public-url "$PUBLIC_URL" --json)
 fi
-TOKEN=$(token_from "$out") || {
-  echo "run-demo: could not read the token from scimd's output:" >&2
-  echo "$out" >&2
+TENANT_URL=$(jq -er .tenant_url <<<"$out") && TOKEN=$(jq -er .token <<<"$out") || {
+  echo "run-demo: unexpected output from scimd tenant: $out" >&2
   exit 1
 }
 
@@ -54,11 +43,11 @@ cat <<EOF
 
   scimd demo — SQLite database $DB_PATH
   --------------------------------------------------------------------
-  Tenant URL:    $PUBLIC_URL/scim/v2/demo
+  Tenant URL:    $TENANT_URL
   Secret Token:  $TOKEN
   --------------------------------------------------------------------
   Health:        curl $PUBLIC_URL/healthz
-  Try:           curl -H "Authorization: Bearer \$TOKEN" $PUBLIC_URL/scim/v2/demo/Users
+  Try:           curl -H "Authorization: Bearer $TOKEN" $TENANT_URL/Users
   Entra ID:      Enterprise app > Provisioning > Automatic: paste Tenant URL and Secret Token
                  (the URL must be reachable from Microsoft's cloud; see README.md)
 

@@ -90,8 +90,7 @@ fi
 banner "release build (build/release)"
 RELEASE_OK=0
 t0=$(date +%s)
-if configure build/release -DCMAKE_BUILD_TYPE=Release -DSCIMD_TESTS=ON &&
-  ninja -C build/release -j"$JOBS"; then
+if JOBS=$JOBS bash scripts/build-release.sh; then
   RELEASE_OK=1
   note "release build" "ok ($(elapsed "$t0"))"
   banner "release ctest"
@@ -210,7 +209,7 @@ else
     prc=$?
     # Print the failures and the tail, not the whole per-request log.
     grep -nE '^ *[0-9]+\. |AssertionError|failed' "$WORK/postman.log" | head -n 80
-    tail -n 5 "$WORK/postman.log"
+    tail -n 5 "$WORK/postman.log" | sed "s/^/  /"
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/postman.log" | tail -n1)
     srv_rc=0
     stop_server || srv_rc=$?
