@@ -69,7 +69,7 @@ class ReadTransaction {
 };
 
 Result<Tenant> read_tenant(Statement& stmt) {
-  return Tenant{stmt.column_int(0), stmt.column_text(1), stmt.column_text(2)};
+  return Tenant{stmt.column_int(0), stmt.column_text(1), stmt.column_text(2), {}};
 }
 
 Result<json::object> parse_doc(const std::string& text) {
@@ -366,7 +366,7 @@ std::string SqliteStore::now() const { return format_time(options_.clock->now())
 
 Result<Tenant> SqliteStore::create_tenant(std::string_view name) {
   SCIMD_TRY(check_tenant_name(name));
-  Tenant tenant{0, std::string(name), now()};
+  Tenant tenant{0, std::string(name), now(), {}};
   SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
     SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                            db.prepare("INSERT INTO tenants (name, created) VALUES (?, ?)"));
@@ -689,11 +689,11 @@ Status SqliteStore::remove(TenantId tenant, ResourceKind kind, std::string_view 
 
 }  // namespace scimd::store::sqlite
 
-namespace scimd::store {
+namespace scimd::store::sqlite {
 
 // Placeholder until the settings column lands (being written now).
 Status SqliteStore::set_tenant_settings(TenantId, const boost::json::object&) {
   return make_error(Errc::not_implemented, "tenant settings are not stored yet");
 }
 
-}  // namespace scimd::store
+}  // namespace scimd::store::sqlite
