@@ -8,6 +8,7 @@
 #include <boost/beast/version.hpp>
 #include <cctype>
 #include <memory>
+#include <optional>
 
 namespace scimd::itest {
 namespace {
@@ -25,40 +26,45 @@ std::string lower(std::string_view text) {
 
 bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
 
-// One request on one connection, driven by async operations so that the tcp_stream deadline
-// bounds every step (Beast's synchronous calls have no timeout).
+// Requests sent one after another on one connection, driven by async operations so that the
+// tcp_stream deadline bounds every step (Beast's synchronous calls have no timeout).
 class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
-  Exchange(net::io_context& ioc, http::request<http::string_body> request,
+  Exchange(net::io_context& ioc, std::vector<http::request<http::string_body>> requests,
            std::chrono::milliseconds timeout)
-      : stream_(ioc), request_(std::move(request)), timeout_(timeout) {
-    parser_.body_limit(256 * 1024 * 1024);
-    parser_.header_limit(1024 * 1024);
-  }
+      : stream_(ioc), requests_(std::move(requests)), timeout_(timeout) {}
 
   void run(unsigned short port) {
     stream_.expires_after(timeout_);
     const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
     stream_.async_connect(endpoint, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->finish(ec, "connect");
-      http::async_write(self->stream_, self->request_,
-                        [self](beast::error_code write_ec, std::size_t) {
-                          // A server may answer (413, 431) and close before reading the whole
-                          // request, so a failed write still reads whatever reply was sent.
-                          self->write_error_ = write_ec;
-                          if (write_ec == beast::error::timeout) {
-                            return self->finish(write_ec, "write");
-                          }
-                          self->read();
-                        });
+      self->write_next();
     });
   }
 
-  HttpResponse result() const { return response_; }
+  // One response per request; a failed exchange ends the list with a status-0 response.
+  std::vector<HttpResponse> results() const { return responses_; }
 
  private:
-  void read() {
-    http::async_read(stream_, buffer_, parser_,
+  void write_next() {
+    http::async_write(stream_, requests_[responses_.size()],
+                      [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+                        // A server may answer (413, 431) and close before reading the whole
+                        // request, so a failed write still reads whatever reply was sent.
+                        self->write_error_ = write_ec;
+                        if (write_ec == beast::error::timeout) {
+                          return self->finish(write_ec, "write");
+                        }
+                        self->read_next();
+                      });
+  }
+
+  void read_next() {
+    parser_.emplace();
+    parser_->body_limit(256 * 1024 * 1024);
+    parser_->header_limit(1024 * 1024);
+    http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        if (ec) {
                          const std::string what =
@@ -68,34 +74,62 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
                          return self->finish(ec, what);
                        }
                        self->take_response();
+                       if (self->responses_.size() < self->requests_.size()) {
+                         return self->write_next();
+                       }
                        self->finish({}, "");
                      });
   }
 
   void take_response() {
-    const auto& message = parser_.get();
-    response_.status = static_cast<int>(message.result_int());
+    const auto& message = parser_->get();
+    HttpResponse& response = responses_.emplace_back();
+    response.status = static_cast<int>(message.result_int());
     for (const auto& field : message) {
-      response_.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+      response.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
     }
-    response_.body = message.body();
+    response.body = message.body();
   }
 
   void finish(beast::error_code ec, const std::string& what) {
-    if (ec) response_.error = what + ": " + ec.message();
+    if (ec) responses_.emplace_back().error = what + ": " + ec.message();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
   }
 
   beast::tcp_stream stream_;
-  http::request<http::string_body> request_;
+  std::vector<http::request<http::string_body>> requests_;
   std::chrono::milliseconds timeout_;
   beast::flat_buffer buffer_;
-  http::response_parser<http::string_body> parser_;
+  std::optional<http::response_parser<http::string_body>> parser_;
   beast::error_code write_error_;
-  HttpResponse response_;
+  std::vector<HttpResponse> responses_;
 };
+
+http::request<http::string_body> to_message(const HttpRequest& request, unsigned short port,
+                                            bool close) {
+  http::request<http::string_body> message;
+  message.method_string(request.method);
+  message.target(request.target);
+  message.version(11);
+  message.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  if (close) message.set(http::field::connection, "close");
+  bool has_content_type = false;
+  for (const auto& [name, value] : request.headers) {
+    if (!value.empty()) message.insert(name, value);
+    if (iequals(name, "content-type")) has_content_type = true;
+  }
+  if (!request.body.empty() && !has_content_type) {
+    message.set(http::field::content_type, "application/scim+json");
+  }
+  message.body() = request.body;
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+      request.method == "PATCH") {
+    message.prepare_payload();
+  }
+  return message;
+}
 
 }  // namespace
 
@@ -128,31 +162,22 @@ std::string HttpResponse::describe() const {
 }
 
 HttpResponse HttpClient::send(const HttpRequest& request) const {
-  http::request<http::string_body> message;
-  message.method_string(request.method);
-  message.target(request.target);
-  message.version(11);
-  message.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
-  message.set(http::field::connection, "close");
-  bool has_content_type = false;
-  for (const auto& [name, value] : request.headers) {
-    message.insert(name, value);
-    if (iequals(name, "content-type")) has_content_type = true;
-  }
-  if (!request.body.empty() && !has_content_type) {
-    message.set(http::field::content_type, "application/scim+json");
-  }
-  message.body() = request.body;
-  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-      request.method == "PATCH") {
-    message.prepare_payload();
-  }
+  std::vector<HttpResponse> responses = send_on_one_connection({request}, /*close=*/true);
+  return responses.empty() ? HttpResponse{} : std::move(responses.front());
+}
 
+std::vector<HttpResponse> HttpClient::send_on_one_connection(
+    const std::vector<HttpRequest>& requests, bool close) const {
+  std::vector<http::request<http::string_body>> messages;
+  for (const HttpRequest& request : requests) {
+    const bool last = messages.size() + 1 == requests.size();
+    messages.push_back(to_message(request, port_, close && last));
+  }
   net::io_context ioc;
-  auto exchange = std::make_shared<Exchange>(ioc, std::move(message), timeout_);
+  auto exchange = std::make_shared<Exchange>(ioc, std::move(messages), timeout_);
   exchange->run(port_);
   ioc.run();
-  return exchange->result();
+  return exchange->results();
 }
 
 ScimClient::ScimClient(const HttpClient& http, std::string tenant, std::string token,

@@ -16,6 +16,7 @@ namespace json = boost::json;
 struct HttpRequest {
   std::string method = "GET";
   std::string target = "/";  // path and query, already percent-encoded
+  // A header with an empty value is not sent (a Content-Type "" sends no Content-Type).
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };
@@ -44,6 +45,11 @@ class HttpClient {
   // Never throws. Sets Host and, when a body is given and no Content-Type header is,
   // Content-Type: application/scim+json.
   HttpResponse send(const HttpRequest& request) const;
+  // Sends the requests one after another on one keep-alive connection (the last with
+  // "Connection: close" when `close`). Stops at the first transport error, whose response
+  // (status 0) ends the returned list.
+  std::vector<HttpResponse> send_on_one_connection(const std::vector<HttpRequest>& requests,
+                                                   bool close = true) const;
 
   unsigned short port() const { return port_; }
   void set_port(unsigned short port) { port_ = port; }  // after a server restart
