@@ -1,5 +1,7 @@
 #include <charconv>
 
+#include <spdlog/spdlog.h>
+
 #include "api/service.h"
 #include "app/commands.h"
 #include "app/log.h"
@@ -69,6 +71,7 @@ int serve(const ServeConfig& config) {
              {"tenant_url", api::tenant_url(public_url, "{tenant}")}});
   server.run();
   log_event(LogLevel::info, "stopped");
+  spdlog::shutdown();  // flushes the asynchronous access log
   return 0;
 }
 

@@ -22,7 +22,8 @@ std::string access_log_line(const AccessLogEntry& entry) {
   line["bytes_in"] = entry.bytes_in;
   line["bytes_out"] = entry.bytes_out;
   // Microsecond precision is all a log reader needs.
-  line["duration_ms"] = std::round(entry.duration_ms * 1000.0) / 1000.0;
+  // Whole microseconds: Boost.JSON prints doubles in exponent form ("1.829E0").
+  line["duration_us"] = static_cast<std::int64_t>(std::llround(entry.duration_ms * 1000.0));
   return json::serialize(line);
 }
 

@@ -26,7 +26,7 @@ struct AccessLogEntry {
 };
 
 // {"time":...,"request_id":...,"remote":...,"method":...,"path":...,"status":...,
-//  "bytes_in":...,"bytes_out":...,"duration_ms":...}
+//  "bytes_in":...,"bytes_out":...,"duration_us":...}
 std::string access_log_line(const AccessLogEntry& entry);
 
 // The registered "access" logger, or a new asynchronous stdout logger of that name with the
