@@ -125,12 +125,19 @@ doc.push(
     'at the end (it includes the preload). scimd runs on a fresh SQLite file with one tenant.'
 );
 doc.push('');
+const peerText = {
+  'jackson-': '`jackson-*` is BoxyHQ SAML Jackson directory sync (the SCIM library Dub uses) on node:http, ' +
+    '`-mem` with its in-memory store.',
+  ceiling: '`ceiling-*` answers every request with a fixed 819-byte ListResponse, without auth or parsing ' +
+    '(`-nginx1`: nginx with one worker; `-node`: node:http): the most this machine serves under the same wrk command.',
+  scimmy: '`scimmy` is SCIMMY on Express with an in-memory store.',
+};
+const described = Object.entries(peerText)
+  .filter(([prefix]) => peers.some((p) => p.startsWith(prefix)))
+  .map(([, text]) => text);
 doc.push(
-  'Peers: `jackson-mem` is BoxyHQ SAML Jackson directory sync (in-memory store) on node:http; ' +
-    '`ceiling-*` is a fixed 819-byte ListResponse served without auth or parsing (nginx with one ' +
-    'worker, or node:http): the most this machine serves under the same wrk command. ' +
-    '`scimmy` is SCIMMY on Express with an in-memory store. Ratios above 1× mean scimd has more of that ' +
-    'quantity (better for requests/s, worse for latency, CPU and memory).'
+  `Peers: ${described.join(' ')} ` +
+    'A ratio above 1× means scimd has more of that quantity (better for requests/s, worse for latency, CPU and memory).'
 );
 doc.push('');
 if (env.BENCH_RAW) doc.push(`Raw outputs: [${env.BENCH_RAW}](${env.BENCH_RAW}) (wrk output per peer and \`summary.jsonl\`).`, '');

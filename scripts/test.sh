@@ -14,6 +14,9 @@
 # fuzz target + one failure per step that failed before it could count anything (e.g. a build).
 # Exit status: 0 only if nothing failed.
 set -uo pipefail
+# The whole script is one block, so bash has read all of it before it runs: editing or
+# pulling this file during a run cannot change the run.
+{
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT=$(git -C "$ROOT" rev-parse --show-toplevel 2>/dev/null || echo "$ROOT")
@@ -21,6 +24,9 @@ SHARED=$(cd "$ROOT/../shared" 2>/dev/null && pwd || echo "$ROOT/../shared")
 cd "$ROOT"
 
 JOBS=${JOBS:-2}
+# ccache and the newman cache live under $HOME; CI may start with a bare environment.
+HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+export HOME
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 if [ "${QUICK:-0}" = 1 ]; then SKIP_ASAN=1 SKIP_FUZZ=1 SKIP_BENCH=1; fi
 SKIP_ASAN=${SKIP_ASAN:-0} SKIP_FUZZ=${SKIP_FUZZ:-0} SKIP_POSTMAN=${SKIP_POSTMAN:-0} SKIP_BENCH=${SKIP_BENCH:-0}
@@ -141,12 +147,16 @@ else
       for c in "fuzz/corpus/$name" "fuzz/corpus/$short"; do
         if [ -d "$c" ]; then corpus=("$c"); break; fi
       done
+      dict=()
+      for d in "fuzz/$name.dict" "fuzz/$short.dict"; do
+        if [ -f "$d" ]; then dict=("-dict=$d"); break; fi
+      done
       # New inputs go to a scratch dir (first corpus arg); the committed corpus is only read.
       mkdir -p "$WORK/corpus-$name"
       banner "fuzz $name (${FUZZ_SECONDS}s, corpus: ${corpus[*]:-none})"
       t0=$(date +%s)
       if timeout -k 10 $((FUZZ_SECONDS + 120)) "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
-        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$name-" \
+        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$name-" "${dict[@]}" \
         "$WORK/corpus-$name" "${corpus[@]}" > "$WORK/fuzz-$name.log" 2>&1; then
         PASSED=$((PASSED + 1))
         note "fuzz $name" "ok ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "$WORK/fuzz-$name.log" | grep -o '[0-9]*$' || echo '?') runs, $(elapsed "$t0"))"
@@ -256,3 +266,5 @@ printf '%s\n' "${SUMMARY[@]}"
 echo
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
+  exit
+}
