@@ -74,7 +74,8 @@ TEST_F(CrashTest, AcknowledgedWritesSurviveKill9) {
   for (const auto& [id, user_name] : acknowledged) {
     const HttpResponse got = client.get("/Users/" + id);
     if (got.status != 200 || string_field(got.json(), "userName") != user_name) {
-      if (++missing <= 5) ADD_FAILURE() << "acknowledged user " << id << " lost: " << got.describe();
+      if (++missing <= 5)
+        ADD_FAILURE() << "acknowledged user " << id << " lost: " << got.describe();
     }
   }
   EXPECT_EQ(missing, 0u) << "of " << acknowledged.size() << " acknowledged writes";

@@ -26,8 +26,8 @@ void check_meta(const ScimClient& scim, const json::value& body, std::string_vie
   const json::value* meta = field(body, "meta");
   ASSERT_NE(meta, nullptr) << "no meta in " << json::serialize(body);
   EXPECT_EQ(string_field(*meta, "resourceType"), resource_type);
-  EXPECT_EQ(string_field(*meta, "location"),
-            std::string(kPublicUrl) + "/scim/v2/" + scim.tenant() + std::string(endpoint) + "/" + id);
+  EXPECT_EQ(string_field(*meta, "location"), std::string(kPublicUrl) + "/scim/v2/" + scim.tenant() +
+                                                 std::string(endpoint) + "/" + id);
   EXPECT_FALSE(string_field(*meta, "created").empty()) << json::serialize(*meta);
   EXPECT_FALSE(string_field(*meta, "lastModified").empty()) << json::serialize(*meta);
   EXPECT_TRUE(std::regex_match(string_field(*meta, "version"), std::regex(R"re(W/".+")re")))
@@ -148,12 +148,11 @@ void DirectoryModel::verify(const ScimClient& scim) const {
   const HttpResponse user_list = scim.get("/Users", "count=1000");
   EXPECT_TRUE(IsListResponse(user_list, static_cast<std::int64_t>(users.size())));
   const std::vector<std::string> listed_users = resource_ids(user_list.json());
-  EXPECT_EQ(std::set<std::string>(listed_users.begin(), listed_users.end()),
-            [&] {
-              std::set<std::string> ids;
-              for (const auto& entry : users) ids.insert(entry.first);
-              return ids;
-            }());
+  EXPECT_EQ(std::set<std::string>(listed_users.begin(), listed_users.end()), [&] {
+    std::set<std::string> ids;
+    for (const auto& entry : users) ids.insert(entry.first);
+    return ids;
+  }());
   const HttpResponse group_list = scim.get("/Groups", "excludedAttributes=members&count=1000");
   EXPECT_TRUE(IsListResponse(group_list, static_cast<std::int64_t>(groups.size())));
   const json::value group_list_body = group_list.json();

@@ -24,7 +24,7 @@ struct ExpectedGroup {
 
 class DirectoryModel {
  public:
-  std::map<std::string, ExpectedUser> users;  // by id
+  std::map<std::string, ExpectedUser> users;    // by id
   std::map<std::string, ExpectedGroup> groups;  // by id
   std::set<std::string> deleted_users;
   std::set<std::string> deleted_groups;

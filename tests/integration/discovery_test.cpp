@@ -123,7 +123,8 @@ TEST_F(DiscoveryTest, HealthNeedsNoToken) {
       http().send(HttpRequest{.method = "GET", .target = "/healthz", .headers = {}, .body = ""});
   EXPECT_EQ(health.status, 200) << health.describe();
   // Discovery is per tenant and needs the tenant's token.
-  EXPECT_TRUE(IsScimError(scim(tenant_).raw("GET", "/ServiceProviderConfig", "", "", {}, false), 401));
+  EXPECT_TRUE(
+      IsScimError(scim(tenant_).raw("GET", "/ServiceProviderConfig", "", "", {}, false), 401));
 }
 
 }  // namespace

@@ -27,18 +27,18 @@ json::object entra_user_body(int i) {
       {"active", true},
       {"displayName", given + " " + family},
       {"title", "Engineer " + n},
-      {"emails", json::array{json::object{
-                     {"primary", true}, {"type", "work"}, {"value", user_name_of(i)}}}},
+      {"emails",
+       json::array{json::object{{"primary", true}, {"type", "work"}, {"value", user_name_of(i)}}}},
       {"meta", json::object{{"resourceType", "User"}}},
-      {"name", json::object{{"formatted", given + " " + family},
-                            {"familyName", family},
-                            {"givenName", given}}},
+      {"name",
+       json::object{
+           {"formatted", given + " " + family}, {"familyName", family}, {"givenName", given}}},
       {"phoneNumbers",
        json::array{json::object{{"type", "work"}, {"value", "+1 425 555 01" + n}},
                    json::object{{"type", "mobile"}, {"value", "+1 (206) 555-0" + n}}}},
-      {"addresses", json::array{json::object{{"type", "work"},
-                                             {"streetAddress", n + " Microsoft Way"},
-                                             {"postalCode", "98052"}}}},
+      {"addresses",
+       json::array{json::object{
+           {"type", "work"}, {"streetAddress", n + " Microsoft Way"}, {"postalCode", "98052"}}}},
       {kEnterpriseSchema,
        json::object{{"employeeNumber", "E" + n}, {"department", "Dept " + std::to_string(i % 3)}}},
       {"roles", json::array{}},
@@ -204,8 +204,7 @@ void run_entra_cycle(const ScimClient& scim, const EntraDialect& dialect, Direct
       const HttpResponse before = scim.get("/Users/" + user_ids[i]);
       ASSERT_NO_FATAL_FAILURE(patch_user(scim, *model, user_ids[i], dialect.update_user(update)));
       const HttpResponse after = scim.get("/Users/" + user_ids[i]);
-      EXPECT_NE(meta_version(before), meta_version(after))
-          << "meta.version must change on PATCH";
+      EXPECT_NE(meta_version(before), meta_version(after)) << "meta.version must change on PATCH";
     }
     ASSERT_NO_FATAL_FAILURE(model->verify(scim));
     // The matching attribute changed: lookups follow it.
@@ -282,8 +281,8 @@ void run_entra_cycle(const ScimClient& scim, const EntraDialect& dialect, Direct
     }
     ASSERT_NO_FATAL_FAILURE(model->verify(scim));
     EXPECT_TRUE(IsScimError(scim.del("/Users/" + user_ids[18]), 404));
-    EXPECT_TRUE(IsScimError(
-        scim.patch("/Users/" + user_ids[18], patch_op(dialect.set_active(true))), 404));
+    EXPECT_TRUE(
+        IsScimError(scim.patch("/Users/" + user_ids[18], patch_op(dialect.set_active(true))), 404));
     EXPECT_TRUE(lookup(scim, "/Users", user_lookup_query(user_name_of(18))).empty());
   }
 }

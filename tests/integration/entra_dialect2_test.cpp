@@ -45,9 +45,8 @@ EntraDialect flagged_dialect() {
                                 {"name.familyName", update.family_name},
                                 {kEmployeeNumberPath, update.employee_number}};
             if (!update.user_name.empty()) values["userName"] = update.user_name;
-            return json::array{
-                op("replace", "emails[type eq \"work\"].value", update.work_email),
-                json::object{{"op", "replace"}, {"value", std::move(values)}}};
+            return json::array{op("replace", "emails[type eq \"work\"].value", update.work_email),
+                               json::object{{"op", "replace"}, {"value", std::move(values)}}};
           },
       .rename_group =
           [](const std::string& display_name) {

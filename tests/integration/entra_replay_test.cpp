@@ -49,7 +49,8 @@ EntraDialect default_dialect() {
                             op("Replace", "name.familyName", update.family_name),
                             op("Replace", "displayName", update.display_name),
                             op("Replace", kEmployeeNumberPath, update.employee_number)};
-            if (!update.user_name.empty()) ops.push_back(op("Replace", "userName", update.user_name));
+            if (!update.user_name.empty())
+              ops.push_back(op("Replace", "userName", update.user_name));
             return ops;
           },
       .rename_group =
@@ -79,24 +80,24 @@ TEST_F(EntraReplayTest, DefaultDialectProvisioningCycle) {
 // with the resource segment in lower case.
 TEST_F(EntraReplayTest, TestConnectionWireForm) {
   const ScimClient client = scim(tenant_);
-  const HttpResponse probe = http().send(HttpRequest{
-      .method = "GET",
-      .target = "/scim/v2/contoso/users?filter=userName+eq+%220a21f0f2-8d2a-4f8e-bf98-"
-                "7363c4aed4ef%22",
-      .headers = {{"Authorization", "Bearer " + tenant_.token}},
-      .body = ""});
+  const HttpResponse probe = http().send(
+      HttpRequest{.method = "GET",
+                  .target = "/scim/v2/contoso/users?filter=userName+eq+%220a21f0f2-8d2a-4f8e-bf98-"
+                            "7363c4aed4ef%22",
+                  .headers = {{"Authorization", "Bearer " + tenant_.token}},
+                  .body = ""});
   ASSERT_TRUE(IsListResponse(probe, 0));
   EXPECT_EQ(probe.json().at("Resources"), json::array{});
 
   // The same query must match once the user exists: '+' really decodes to a space.
   ASSERT_FALSE(
       created_id(client.post("/Users", make_user("0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"))).empty());
-  const HttpResponse found = http().send(HttpRequest{
-      .method = "GET",
-      .target = "/scim/v2/contoso/Users?filter=userName+eq+%220a21f0f2-8d2a-4f8e-bf98-"
-                "7363c4aed4ef%22",
-      .headers = {{"Authorization", "Bearer " + tenant_.token}},
-      .body = ""});
+  const HttpResponse found = http().send(
+      HttpRequest{.method = "GET",
+                  .target = "/scim/v2/contoso/Users?filter=userName+eq+%220a21f0f2-8d2a-4f8e-bf98-"
+                            "7363c4aed4ef%22",
+                  .headers = {{"Authorization", "Bearer " + tenant_.token}},
+                  .body = ""});
   EXPECT_TRUE(IsListResponse(found, 1));
 }
 

@@ -44,9 +44,7 @@ class ErrorsTest : public ScimdTest {
     ScimdTest::TearDown();
   }
 
-  json::value patch_with(json::object operation) const {
-    return patch_op({std::move(operation)});
-  }
+  json::value patch_with(json::object operation) const { return patch_op({std::move(operation)}); }
 
   Tenant tenant_;
   std::string user_;
@@ -57,8 +55,8 @@ class ErrorsTest : public ScimdTest {
 
 TEST_F(ErrorsTest, MalformedJsonIsInvalidSyntax) {
   const ScimClient client = scim(tenant_);
-  EXPECT_TRUE(IsScimError(client.raw("POST", "/Users", "", R"({"userName": )"), 400,
-                          "invalidSyntax"));
+  EXPECT_TRUE(
+      IsScimError(client.raw("POST", "/Users", "", R"({"userName": )"), 400, "invalidSyntax"));
   EXPECT_TRUE(IsScimError(client.raw("POST", "/Groups", "", "not json"), 400, "invalidSyntax"));
   EXPECT_TRUE(IsScimError(client.raw("PUT", "/Users/" + user_, "", "{]"), 400, "invalidSyntax"));
   EXPECT_TRUE(
@@ -104,12 +102,12 @@ TEST_F(ErrorsTest, InvalidValues) {
 TEST_F(ErrorsTest, Uniqueness) {
   const ScimClient client = scim(tenant_);
   EXPECT_TRUE(IsScimError(client.post("/Users", make_user("EXISTING@x.com")), 409, "uniqueness"));
-  EXPECT_TRUE(
-      IsScimError(client.put("/Users/" + other_user_, make_user("existing@X.COM")), 409,
-                  "uniqueness"));
+  EXPECT_TRUE(IsScimError(client.put("/Users/" + other_user_, make_user("existing@X.COM")), 409,
+                          "uniqueness"));
   EXPECT_TRUE(IsScimError(
-      client.patch("/Users/" + other_user_,
-                   patch_with({{"op", "replace"}, {"path", "userName"}, {"value", "Existing@x.com"}})),
+      client.patch(
+          "/Users/" + other_user_,
+          patch_with({{"op", "replace"}, {"path", "userName"}, {"value", "Existing@x.com"}})),
       409, "uniqueness"));
   EXPECT_TRUE(IsScimError(client.post("/Groups", make_group("Existing Group")), 409, "uniqueness"));
 }
@@ -120,8 +118,8 @@ TEST_F(ErrorsTest, BadFiltersAreInvalidFilter) {
        {"userName eq", "foo eq \"x\"", "userName eq \"unterminated", "userName xx \"a\"",
         "(userName eq \"a\"", "userName eq \"a\" and"}) {
     SCOPED_TRACE(filter);
-    EXPECT_TRUE(IsScimError(client.get("/Users", "filter=" + url_encode(filter)), 400,
-                            "invalidFilter"));
+    EXPECT_TRUE(
+        IsScimError(client.get("/Users", "filter=" + url_encode(filter)), 400, "invalidFilter"));
   }
   EXPECT_TRUE(IsScimError(client.get("/Groups", "filter=" + url_encode("displayName eq")), 400,
                           "invalidFilter"));
@@ -131,23 +129,28 @@ TEST_F(ErrorsTest, BadPatches) {
   const ScimClient client = scim(tenant_);
   const std::string user = "/Users/" + user_;
   EXPECT_TRUE(IsScimError(
-      client.patch(user, patch_with({{"op", "replace"}, {"path", "emails[type eq"}, {"value", "x"}})),
+      client.patch(user,
+                   patch_with({{"op", "replace"}, {"path", "emails[type eq"}, {"value", "x"}})),
       400, "invalidPath"));
   EXPECT_TRUE(IsScimError(
-      client.patch(user, patch_with({{"op", "replace"}, {"path", "name..givenName"}, {"value", "x"}})),
+      client.patch(user,
+                   patch_with({{"op", "replace"}, {"path", "name..givenName"}, {"value", "x"}})),
       400, "invalidPath"));
   EXPECT_TRUE(IsScimError(client.patch(user, patch_with({{"op", "remove"}})), 400, "noTarget"));
-  EXPECT_TRUE(
-      IsScimError(client.patch("/Groups/" + group_, patch_with({{"op", "remove"}})), 400, "noTarget"));
+  EXPECT_TRUE(IsScimError(client.patch("/Groups/" + group_, patch_with({{"op", "remove"}})), 400,
+                          "noTarget"));
   // An unknown op, and PatchOp without Operations.
-  EXPECT_EQ(client.patch(user, patch_with({{"op", "frobnicate"}, {"path", "displayName"}, {"value", "x"}}))
-                .status,
-            400);
-  EXPECT_EQ(client
-                .patch(user, json::object{{"schemas", json::array{
-                                                          "urn:ietf:params:scim:api:messages:2.0:PatchOp"}}})
-                .status,
-            400);
+  EXPECT_EQ(
+      client
+          .patch(user, patch_with({{"op", "frobnicate"}, {"path", "displayName"}, {"value", "x"}}))
+          .status,
+      400);
+  EXPECT_EQ(
+      client
+          .patch(user, json::object{{"schemas",
+                                     json::array{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}}})
+          .status,
+      400);
   // PATCH is atomic: a valid first operation is not applied when a later one fails.
   const HttpResponse half = client.patch(
       user, patch_op({json::object{{"op", "replace"}, {"path", "displayName"}, {"value", "Half"}},
@@ -160,7 +163,8 @@ TEST_F(ErrorsTest, UnknownRoutesAndMethods) {
   EXPECT_TRUE(IsScimError(client.get("/Widgets"), 404));
   EXPECT_TRUE(IsScimError(client.get("/Users/" + user_ + "/extra"), 404));
   EXPECT_TRUE(IsScimError(
-      http().send(HttpRequest{.method = "GET", .target = "/nope", .headers = {}, .body = ""}), 404));
+      http().send(HttpRequest{.method = "GET", .target = "/nope", .headers = {}, .body = ""}),
+      404));
   EXPECT_TRUE(IsScimError(client.get("/Users/does-not-exist"), 404));
   EXPECT_TRUE(IsScimError(client.get("/Groups/does-not-exist"), 404));
   EXPECT_TRUE(IsScimError(client.del("/Users"), 405));

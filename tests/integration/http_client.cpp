@@ -64,21 +64,20 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     parser_.emplace();
     parser_->body_limit(256 * 1024 * 1024);
     parser_->header_limit(1024 * 1024);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       if (ec) {
-                         const std::string what =
-                             self->write_error_ ? "write (" + self->write_error_.message() +
-                                                      ") then read"
-                                                : "read";
-                         return self->finish(ec, what);
-                       }
-                       self->take_response();
-                       if (self->responses_.size() < self->requests_.size()) {
-                         return self->write_next();
-                       }
-                       self->finish({}, "");
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) {
+            const std::string what = self->write_error_
+                                         ? "write (" + self->write_error_.message() + ") then read"
+                                         : "read";
+            return self->finish(ec, what);
+          }
+          self->take_response();
+          if (self->responses_.size() < self->requests_.size()) {
+            return self->write_next();
+          }
+          self->finish({}, "");
+        });
   }
 
   void take_response() {

@@ -29,8 +29,7 @@ class IsolationTest : public ScimdTest {
   void expect_alpha_unchanged() {
     const ScimClient a = scim(alpha_);
     EXPECT_TRUE(JsonEqual(json::parse(alpha_user_body_), a.get("/Users/" + alpha_user_).json()));
-    EXPECT_TRUE(
-        JsonEqual(json::parse(alpha_group_body_), a.get("/Groups/" + alpha_group_).json()));
+    EXPECT_TRUE(JsonEqual(json::parse(alpha_group_body_), a.get("/Groups/" + alpha_group_).json()));
     EXPECT_TRUE(IsListResponse(a.get("/Users"), 1));
     EXPECT_TRUE(IsListResponse(a.get("/Groups"), 1));
   }
@@ -53,8 +52,8 @@ struct Route {
 std::vector<Route> every_route(const std::string& user_id, const std::string& group_id) {
   const std::string user_body = json::serialize(make_user("intruder@x.com"));
   const std::string group_body = json::serialize(make_group("Intruders"));
-  const std::string patch_body = json::serialize(patch_op(
-      {json::object{{"op", "replace"}, {"path", "displayName"}, {"value", "Hacked"}}}));
+  const std::string patch_body = json::serialize(
+      patch_op({json::object{{"op", "replace"}, {"path", "displayName"}, {"value", "Hacked"}}}));
   return {
       {"GET", "/Users", "", ""},
       {"GET", "/Users", "filter=" + url_encode("userName eq \"secret-a@alpha.example\""), ""},
@@ -124,12 +123,11 @@ TEST_F(IsolationTest, ListsAndFiltersNeverShowAnotherTenant) {
   EXPECT_TRUE(IsListResponse(b.get("/Users"), 0));
   EXPECT_TRUE(IsListResponse(b.get("/Groups"), 0));
   EXPECT_TRUE(IsListResponse(
-      b.get("/Users", "filter=" + url_encode("userName eq \"" + std::string(kSecretUserName) +
-                                             "\"")),
+      b.get("/Users",
+            "filter=" + url_encode("userName eq \"" + std::string(kSecretUserName) + "\"")),
       0));
-  EXPECT_TRUE(IsListResponse(b.get("/Users", "filter=" + url_encode("id eq \"" + alpha_user_ +
-                                                                    "\"")),
-                             0));
+  EXPECT_TRUE(
+      IsListResponse(b.get("/Users", "filter=" + url_encode("id eq \"" + alpha_user_ + "\"")), 0));
   EXPECT_TRUE(IsListResponse(b.get("/Users", "filter=" + url_encode("userName pr")), 0));
   EXPECT_TRUE(IsListResponse(
       b.get("/Groups", "filter=" + url_encode("displayName eq \"Alpha Secret Group\"")), 0));

@@ -173,7 +173,8 @@ std::set<std::string> values_of(const json::value& object, std::string_view key)
   std::set<std::string> values;
   const json::value* array = field(object, key);
   if (array == nullptr || !array->is_array()) return values;
-  for (const json::value& element : array->get_array()) values.insert(string_field(element, "value"));
+  for (const json::value& element : array->get_array())
+    values.insert(string_field(element, "value"));
   return values;
 }
 

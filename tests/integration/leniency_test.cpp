@@ -70,9 +70,9 @@ TEST_F(LeniencyTest, WorkEmailReplaceUpsertsWhenAbsent) {
   const std::string id = created_id(client().post("/Users", make_user("no-email@x.com")));
   ASSERT_FALSE(id.empty());
   const HttpResponse patched = client().patch(
-      "/Users/" + id, patch_op({json::object{{"op", "Replace"},
-                                             {"path", "emails[type eq \"work\"].value"},
-                                             {"value", "now@x.com"}}}));
+      "/Users/" + id,
+      patch_op({json::object{
+          {"op", "Replace"}, {"path", "emails[type eq \"work\"].value"}, {"value", "now@x.com"}}}));
   ASSERT_TRUE(patched.status == 200 || patched.status == 204) << patched.describe();
   const json::value got = client().get("/Users/" + id).json();
   ASSERT_TRUE(got.as_object().contains("emails")) << json::serialize(got);
@@ -137,11 +137,11 @@ TEST_F(LeniencyTest, AttributesProjection) {
 TEST_F(LeniencyTest, BodiesWithoutOrWithPlainJsonContentType) {
   // Okta may send no Content-Type; Microsoft's collection sends application/json.
   const std::string without = json::serialize(make_user("no-ctype@x.com"));
-  HttpRequest request{.method = "POST",
-                      .target = client().target("/Users"),
-                      .headers = {{"Authorization", "Bearer " + tenant_.token},
-                                  {"Content-Type", ""}},
-                      .body = without};
+  HttpRequest request{
+      .method = "POST",
+      .target = client().target("/Users"),
+      .headers = {{"Authorization", "Bearer " + tenant_.token}, {"Content-Type", ""}},
+      .body = without};
   EXPECT_EQ(http().send(request).status, 201) << "no Content-Type";
   request.headers[1].second = "application/json";
   request.body = json::serialize(make_user("plain-json@x.com"));

@@ -60,9 +60,9 @@ TEST_F(OktaTest, AssignUpdateDeactivate) {
 
   // The same assignment again, and with a differently-cased userName: 409 uniqueness.
   EXPECT_TRUE(IsScimError(okta.post("/Users", body), 409, "uniqueness"));
-  EXPECT_TRUE(IsScimError(
-      okta.post("/Users", okta_user_body("ALICE@X.com", "Alice", "Smith", "00u1abce")), 409,
-      "uniqueness"));
+  EXPECT_TRUE(
+      IsScimError(okta.post("/Users", okta_user_body("ALICE@X.com", "Alice", "Smith", "00u1abce")),
+                  409, "uniqueness"));
 
   // userName is caseExact=false: an upper-case lookup finds the user.
   const HttpResponse found = okta.get("/Users", lookup_query("ALICE@X.COM"));
@@ -169,10 +169,11 @@ TEST_F(OktaTest, GroupPush) {
   }
 
   const HttpResponse created = okta.post(
-      "/Groups", json::object{{"schemas", json::array{kGroupSchema}},
-                              {"displayName", "Okta Eng"},
-                              {"members", json::array{json::object{{"value", users[0]},
-                                                                   {"display", "bob@x.com"}}}}});
+      "/Groups",
+      json::object{
+          {"schemas", json::array{kGroupSchema}},
+          {"displayName", "Okta Eng"},
+          {"members", json::array{json::object{{"value", users[0]}, {"display", "bob@x.com"}}}}});
   const std::string group = created_id(created);
   ASSERT_FALSE(group.empty());
   EXPECT_EQ(values_of(created.json(), "members"), std::set<std::string>{users[0]});
@@ -191,18 +192,19 @@ TEST_F(OktaTest, GroupPush) {
   };
 
   // Rename, with the id inside the path-less value as Okta sends it.
-  patch_group({json::object{
-      {"op", "replace"},
-      {"value", json::object{{"id", group}, {"displayName", "Okta Engineering"}}}}});
+  patch_group(
+      {json::object{{"op", "replace"},
+                    {"value", json::object{{"id", group}, {"displayName", "Okta Engineering"}}}}});
   expect_group("Okta Engineering", {users[0]});
 
   // One PATCH removing bob and adding carol and dave.
   patch_group(
       {json::object{{"op", "remove"}, {"path", "members[value eq \"" + users[0] + "\"]"}},
-       json::object{{"op", "add"},
-                    {"path", "members"},
-                    {"value", json::array{json::object{{"value", users[1]}, {"display", "carol"}},
-                                          json::object{{"value", users[2]}, {"display", "dave"}}}}}});
+       json::object{
+           {"op", "add"},
+           {"path", "members"},
+           {"value", json::array{json::object{{"value", users[1]}, {"display", "carol"}},
+                                 json::object{{"value", users[2]}, {"display", "dave"}}}}}});
   expect_group("Okta Engineering", {users[1], users[2]});
 
   // Full push: replace all members.
@@ -212,9 +214,9 @@ TEST_F(OktaTest, GroupPush) {
   expect_group("Okta Engineering", {users[0]});
 
   // Okta's view of the group name is by lookup.
-  const HttpResponse found = okta.get(
-      "/Groups", "filter=" + url_encode("displayName eq \"Okta Engineering\"") +
-                     "&startIndex=1&count=100");
+  const HttpResponse found =
+      okta.get("/Groups", "filter=" + url_encode("displayName eq \"Okta Engineering\"") +
+                              "&startIndex=1&count=100");
   ASSERT_TRUE(IsListResponse(found, 1));
   EXPECT_EQ(resource_ids(found.json()), std::vector<std::string>{group});
 

@@ -52,9 +52,8 @@ ScimClient ScimdTest::scim(const Tenant& tenant, std::string dialect_query) cons
 }
 
 json::object make_user(std::string_view user_name, json::object extra) {
-  json::object user{{"schemas", json::array{kUserSchema}},
-                    {"userName", user_name},
-                    {"active", true}};
+  json::object user{
+      {"schemas", json::array{kUserSchema}}, {"userName", user_name}, {"active", true}};
   for (auto& member : extra) user[member.key()] = std::move(member.value());
   return user;
 }

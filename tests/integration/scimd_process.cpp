@@ -62,9 +62,7 @@ std::optional<int> wait_for_exit(pid_t pid, std::chrono::milliseconds timeout) {
   }
 }
 
-int exit_code_of(int wait_status) {
-  return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-}
+int exit_code_of(int wait_status) { return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1; }
 
 }  // namespace
 
@@ -120,9 +118,10 @@ CliResult run_scimd(const std::vector<std::string>& args, const std::filesystem:
   return result;
 }
 
-ScimdServer::ScimdServer(std::string db_url, std::string public_url,
-                         std::filesystem::path log_dir)
-    : db_url_(std::move(db_url)), public_url_(std::move(public_url)), log_dir_(std::move(log_dir)) {}
+ScimdServer::ScimdServer(std::string db_url, std::string public_url, std::filesystem::path log_dir)
+    : db_url_(std::move(db_url)),
+      public_url_(std::move(public_url)),
+      log_dir_(std::move(log_dir)) {}
 
 ScimdServer::~ScimdServer() { stop(); }
 
@@ -137,9 +136,9 @@ std::string ScimdServer::start(std::chrono::milliseconds timeout) {
   out_path_ = log_dir_ / (stem + ".out");
   err_path_ = log_dir_ / (stem + ".err");
   port_ = 0;
-  pid_ = spawn_scimd({"serve", "--db", db_url_, "--listen", "127.0.0.1:0", "--public-url",
-                      public_url_},
-                     out_path_, err_path_);
+  pid_ = spawn_scimd(
+      {"serve", "--db", db_url_, "--listen", "127.0.0.1:0", "--public-url", public_url_}, out_path_,
+      err_path_);
   if (pid_ < 0) return "posix_spawn failed for " + scimd_binary();
 
   const auto deadline = Clock::now() + timeout;
@@ -171,7 +170,8 @@ std::string ScimdServer::start(std::chrono::milliseconds timeout) {
   // Phase 2: /healthz answers 200.
   HttpClient client(port_);
   while (true) {
-    const HttpResponse health = client.send(HttpRequest{.method = "GET", .target = "/healthz", .headers = {}, .body = ""});
+    const HttpResponse health =
+        client.send(HttpRequest{.method = "GET", .target = "/healthz", .headers = {}, .body = ""});
     if (health.status == 200) return "";
     if (Clock::now() >= deadline) {
       const std::string why = "GET /healthz never answered 200 (last status " +
