@@ -66,9 +66,9 @@ Response service_provider_config(std::string_view base_url, const Capabilities& 
   o["changePassword"] = supported(false);
   o["sort"] = supported(true);
   o["etag"] = supported(true);
-  // RFC 9865: index paging (the default, as Okta and Entra use it).
+  // RFC 9865: both methods; index stays the default, as Okta and Entra page by index.
   json::object pagination;
-  pagination["cursor"] = false;
+  pagination["cursor"] = true;
   pagination["index"] = true;
   pagination["defaultPaginationMethod"] = "index";
   pagination["defaultPageSize"] = caps.default_page_size;

@@ -94,12 +94,15 @@ struct ListParams {
   std::string sort_order;
   std::string attributes;
   std::string excluded_attributes;
+  std::optional<std::string> cursor;  // RFC 9865: set to page by cursor ("" = first page)
 };
 
 // One resource type's page: the total and the projected resources.
 struct Listing {
   std::int64_t total = 0;
   json::array resources;
+  std::optional<std::string> next_cursor;
+  std::optional<std::string> previous_cursor;
 };
 
 Result<scim::Filter> parse_valid_filter(ResourceKind kind, std::string_view text) {
@@ -126,9 +129,12 @@ Result<Listing> query_list(const ResourceContext& ctx, ResourceKind kind, const 
   const scim::Projection p =
       scim::parse_projection(kind, params.attributes, params.excluded_attributes);
   q.fetch = fetch_for(kind, p);
+  q.cursor = params.cursor;
   SCIMD_ASSIGN_OR_RETURN(store::ListPage page, ctx.store.list(ctx.tenant.id, kind, q));
   Listing out;
   out.total = page.total;
+  out.next_cursor = std::move(page.next_cursor);
+  out.previous_cursor = std::move(page.previous_cursor);
   out.resources.reserve(page.items.size());
   for (const auto& r : page.items) {
     out.resources.emplace_back(scim::project(kind, representation(ctx, kind, r, q.fetch), p));
@@ -136,13 +142,19 @@ Result<Listing> query_list(const ResourceContext& ctx, ResourceKind kind, const 
   return out;
 }
 
-Response list_response(std::int64_t total, std::int64_t start_index, json::array resources) {
+Response list_response(const ListParams& params, Listing listing) {
   json::object body;
   body["schemas"] = json::array{scim::urn::kListResponse};
-  body["totalResults"] = total;
-  body["startIndex"] = std::max<std::int64_t>(1, start_index);
-  body["itemsPerPage"] = resources.size();
-  body["Resources"] = std::move(resources);
+  body["totalResults"] = listing.total;
+  body["itemsPerPage"] = listing.resources.size();
+  if (params.cursor) {
+    // RFC 9865: cursors instead of startIndex; nextCursor absent on the last page.
+    if (listing.next_cursor) body["nextCursor"] = *listing.next_cursor;
+    if (listing.previous_cursor) body["previousCursor"] = *listing.previous_cursor;
+  } else {
+    body["startIndex"] = std::max<std::int64_t>(1, params.start_index);
+  }
+  body["Resources"] = std::move(listing.resources);
   return json_response(200, body);
 }
 
@@ -155,7 +167,7 @@ Response list(const ResourceContext& ctx, ResourceKind kind, const ListParams& p
   }
   auto listing = query_list(ctx, kind, params, filter ? &*filter : nullptr);
   if (!listing.ok()) return error_response(listing.error());
-  return list_response(listing->total, params.start_index, std::move(listing->resources));
+  return list_response(params, std::move(listing).value());
 }
 
 // Root search (RFC 7644 §3.4.3): Users then Groups as one sequence. A filter that names
@@ -179,11 +191,15 @@ Response list_all(const ResourceContext& ctx, const ListParams& params) {
     }
   }
   if (!parts[0].applies && !parts[1].applies) return error_response(*first_error);
+  if (params.cursor) {
+    return error_response(make_error(Errc::invalid_value,
+                                     "cursor paging is per resource type; use /Users/.search or "
+                                     "/Groups/.search"));
+  }
   const std::int64_t start = std::max<std::int64_t>(1, params.start_index);
   std::int64_t remaining = std::clamp<std::int64_t>(params.count, 0, ctx.caps.max_page_size);
   std::int64_t skipped_before = 0;  // resources of earlier types, in the combined order
-  std::int64_t total = 0;
-  json::array resources;
+  Listing combined;
   for (const auto& part : parts) {
     if (!part.applies) continue;
     ListParams p = params;
@@ -191,12 +207,12 @@ Response list_all(const ResourceContext& ctx, const ListParams& params) {
     p.count = remaining;
     auto listing = query_list(ctx, part.kind, p, part.filter ? &*part.filter : nullptr);
     if (!listing.ok()) return error_response(listing.error());
-    total += listing->total;
+    combined.total += listing->total;
     skipped_before += listing->total;
     remaining -= static_cast<std::int64_t>(listing->resources.size());
-    for (auto& r : listing->resources) resources.emplace_back(std::move(r));
+    for (auto& r : listing->resources) combined.resources.emplace_back(std::move(r));
   }
-  return list_response(total, start, std::move(resources));
+  return list_response(params, std::move(combined));
 }
 
 Response list_from_query(const ResourceContext& ctx, ResourceKind kind, const Target& target) {
@@ -212,6 +228,12 @@ Response list_from_query(const ResourceContext& ctx, ResourceKind kind, const Ta
   params.sort_order = target.param("sortOrder").value_or("");
   params.attributes = target.param("attributes").value_or("");
   params.excluded_attributes = target.param("excludedAttributes").value_or("");
+  if (const auto cursor = target.param("cursor")) {
+    if (target.param("startIndex")) {
+      return error_response(make_error(Errc::invalid_value, "use either 'cursor' or 'startIndex', not both"));
+    }
+    params.cursor = std::string(*cursor);
+  }
   return list(ctx, kind, params);
 }
 
@@ -394,6 +416,7 @@ Response handle_search(const ResourceContext& ctx, std::optional<ResourceKind> k
   for (const auto& [k, v] : o) {
     if (iequals(k, "startIndex") && v.is_int64()) params.start_index = v.as_int64();
     if (iequals(k, "count") && v.is_int64()) params.count = v.as_int64();
+    if (iequals(k, "cursor") && v.is_string()) params.cursor = std::string(v.as_string());
   }
   return kind ? list(ctx, *kind, params) : list_all(ctx, params);
 }

@@ -1,5 +1,8 @@
 #include "api/service.h"
 
+#include <array>
+#include <thread>
+
 #include "service_fixture.h"
 
 namespace scimd::api::testing {
@@ -344,6 +347,32 @@ TEST_F(ServiceTest, SearchPerResourceType) {
   const auto& user = r.at("Resources").as_array()[0].as_object();
   EXPECT_EQ(user.at("userName"), "findme");
   EXPECT_FALSE(user.contains("title"));
+}
+
+}  // namespace
+}  // namespace scimd::api::testing
+
+namespace scimd::api::testing {
+namespace {
+
+TEST_F(ServiceTest, StaleIfMatchLosesAfterAConcurrentWinner) {
+  const std::string u = create_user("race");
+  const auto body = [](const std::string& v) {
+    return R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"nickName","value":")" + v + R"("}]})";
+  };
+  EXPECT_EQ(call("PATCH", "/Users/" + u, body("a"), "", "acme", {{"if-match", "W/\"1\""}}).status, 204);
+  EXPECT_EQ(call("PATCH", "/Users/" + u, body("b"), "", "acme", {{"if-match", "W/\"1\""}}).status, 412);
+  std::array<int, 2> statuses{};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      statuses[t] = call("PATCH", "/Users/" + u, body("t" + std::to_string(t)), "", "acme",
+                         {{"if-match", "W/\"2\""}}).status;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ((statuses[0] == 204) + (statuses[1] == 204), 1) << statuses[0] << " " << statuses[1];
+  EXPECT_EQ((statuses[0] == 412) + (statuses[1] == 412), 1) << statuses[0] << " " << statuses[1];
 }
 
 }  // namespace
