@@ -104,6 +104,44 @@ TEST_P(StoreContract, TenantNamesAreValidatedAndUnique) {
   EXPECT_EQ(dup.error().code, Errc::uniqueness);
 }
 
+TEST_P(StoreContract, TenantSettingsAreReplacedAndReturnedEverywhere) {
+  auto fresh = store_->find_tenant("acme");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(fresh->settings.empty());
+
+  const json::object settings{{"requiredAttributes", json::array{"emails"}},
+                              {"nested", json::object{{"n", 3}, {"ok", true}}}};
+  ASSERT_TRUE(store_->set_tenant_settings(tenant_, settings).ok());
+  ASSERT_TRUE(store_->add_token(tenant_, "cc33").ok());
+
+  auto found = store_->find_tenant("acme");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->settings, settings);
+  auto listed = store_->list_tenants();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().settings, settings);
+  auto owner = store_->find_token_owner("cc33", std::chrono::system_clock::now());
+  ASSERT_TRUE(owner.ok());
+  ASSERT_TRUE(owner->has_value());
+  EXPECT_EQ((*owner)->settings, settings);
+
+  // Replaced, not merged.
+  const json::object replacement{{"other", "x"}};
+  ASSERT_TRUE(store_->set_tenant_settings(tenant_, replacement).ok());
+  EXPECT_EQ(store_->find_tenant("acme")->settings, replacement);
+  // Setting the same value again is still a success.
+  EXPECT_TRUE(store_->set_tenant_settings(tenant_, replacement).ok());
+
+  // Other tenants keep their own (empty) settings.
+  auto beta = store_->create_tenant("beta");
+  ASSERT_TRUE(beta.ok());
+  EXPECT_TRUE(beta->settings.empty());
+  EXPECT_TRUE(store_->find_tenant("beta")->settings.empty());
+
+  EXPECT_EQ(store_->set_tenant_settings(987654, settings).error().code, Errc::not_found);
+}
+
 TEST_P(StoreContract, DeletingATenantDeletesEverythingInIt) {
   auto other = store_->create_tenant("other");
   ASSERT_TRUE(other.ok());

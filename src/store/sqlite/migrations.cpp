@@ -78,10 +78,15 @@ CREATE UNIQUE INDEX memberships_key ON memberships(tenant_id, group_id, member_i
 CREATE INDEX memberships_member ON memberships(tenant_id, member_id);
 )sql";
 
+// Per-tenant settings: a JSON object kept as given (see Tenant::settings).
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE tenants ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all = {kV1};
+  static const std::vector<std::string_view> all = {kV1, kV2};
   return all;
 }
 

@@ -68,17 +68,24 @@ class ReadTransaction {
   Connection& db_;
 };
 
-Result<Tenant> read_tenant(Statement& stmt) {
-  return Tenant{stmt.column_int(0), stmt.column_text(1), stmt.column_text(2), {}};
-}
-
-Result<json::object> parse_doc(const std::string& text) {
+Result<json::object> parse_object(const std::string& text, std::string_view what) {
   boost::system::error_code ec;
   json::value value = json::parse(text, ec);
   if (ec || !value.is_object()) {
-    return make_error(Errc::internal, "stored document is not a JSON object");
+    return make_error(Errc::internal, "stored " + std::string(what) + " is not a JSON object");
   }
   return std::move(value.as_object());
+}
+
+Result<json::object> parse_doc(const std::string& text) { return parse_object(text, "document"); }
+
+// Columns: id, name, created, settings (kTenantColumns).
+constexpr std::string_view kTenantColumns = "t.id, t.name, t.created, t.settings";
+
+Result<Tenant> read_tenant(Statement& stmt) {
+  Tenant tenant{stmt.column_int(0), stmt.column_text(1), stmt.column_text(2), {}};
+  SCIMD_ASSIGN_OR_RETURN(tenant.settings, parse_object(stmt.column_text(3), "tenant settings"));
+  return tenant;
 }
 
 // Columns: id, doc, version, created, last_modified.
@@ -385,8 +392,8 @@ Result<Tenant> SqliteStore::create_tenant(std::string_view name) {
 
 Result<Tenant> SqliteStore::find_tenant(std::string_view name) {
   auto db = reads_->acquire();
-  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                         db->prepare("SELECT id, name, created FROM tenants WHERE name = ?"));
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db->prepare("SELECT " + std::string(kTenantColumns) +
+                                                     " FROM tenants t WHERE t.name = ?"));
   stmt.bind(1, name);
   SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
   if (!row) return make_error(Errc::not_found, "tenant '" + std::string(name) + "' not found");
@@ -395,8 +402,8 @@ Result<Tenant> SqliteStore::find_tenant(std::string_view name) {
 
 Result<std::vector<Tenant>> SqliteStore::list_tenants() {
   auto db = reads_->acquire();
-  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                         db->prepare("SELECT id, name, created FROM tenants ORDER BY name"));
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db->prepare("SELECT " + std::string(kTenantColumns) +
+                                                     " FROM tenants t ORDER BY t.name"));
   std::vector<Tenant> tenants;
   while (true) {
     SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
@@ -404,6 +411,18 @@ Result<std::vector<Tenant>> SqliteStore::list_tenants() {
     SCIMD_ASSIGN_OR_RETURN(Tenant t, read_tenant(stmt));
     tenants.push_back(std::move(t));
   }
+}
+
+Status SqliteStore::set_tenant_settings(TenantId tenant, const json::object& settings) {
+  const std::string text = json::serialize(settings);
+  return writes_->submit([&](Connection& db) -> Status {
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                           db.prepare("UPDATE tenants SET settings = ? WHERE id = ?"));
+    stmt.bind(1, text).bind(2, tenant);
+    SCIMD_TRY(stmt.run());
+    if (db.changes() == 0) return tenant_not_found(tenant);
+    return {};
+  });
 }
 
 Status SqliteStore::delete_tenant(std::string_view name) {
@@ -472,8 +491,9 @@ Result<std::optional<Tenant>> SqliteStore::find_token_owner(std::string_view sha
                                                             TimePoint now) {
   auto db = reads_->acquire();
   SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                         db->prepare("SELECT t.id, t.name, t.created FROM tokens k JOIN tenants t "
-                                     "ON t.id = k.tenant_id WHERE k.sha256 = ? AND "
+                         db->prepare("SELECT " + std::string(kTenantColumns) +
+                                     " FROM tokens k JOIN tenants t ON t.id = k.tenant_id "
+                                     "WHERE k.sha256 = ? AND "
                                      "(k.expires_at IS NULL OR k.expires_at > ?)"));
   stmt.bind(1, sha256_hex).bind(2, format_time(now));
   SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
@@ -685,15 +705,6 @@ Status SqliteStore::remove(TenantId tenant, ResourceKind kind, std::string_view 
     stmt.bind(1, tenant).bind(2, id);
     return stmt.run();
   });
-}
-
-}  // namespace scimd::store::sqlite
-
-namespace scimd::store::sqlite {
-
-// Placeholder until the settings column lands (being written now).
-Status SqliteStore::set_tenant_settings(TenantId, const boost::json::object&) {
-  return make_error(Errc::not_implemented, "tenant settings are not stored yet");
 }
 
 }  // namespace scimd::store::sqlite
