@@ -6,6 +6,7 @@
 
 #include "api/error_response.h"
 #include "api/json_response.h"
+#include "api/tenant_settings.h"
 #include "core/text.h"
 #include "scim/filter.h"
 #include "scim/patch.h"
@@ -260,6 +261,9 @@ Response create(const ResourceContext& ctx, ResourceKind kind, const Request& re
   if (!body.ok()) return error_response(body.error());
   auto incoming = scim::normalize_resource(kind, *body);
   if (!incoming.ok()) return error_response(incoming.error());
+  if (auto s = check_required(ctx.tenant.settings, kind, incoming->doc, ctx.tenant.name); !s.ok()) {
+    return error_response(s.error());
+  }
   auto created = ctx.store.create(ctx.tenant.id, kind, std::move(incoming->doc), incoming->members);
   if (!created.ok()) return error_response(created.error());
   const scim::Projection p = projection_of(kind, target);
@@ -284,6 +288,9 @@ Response replace(const ResourceContext& ctx, ResourceKind kind, std::string_view
   if (!body.ok()) return error_response(body.error());
   auto incoming = scim::normalize_resource(kind, *body);
   if (!incoming.ok()) return error_response(incoming.error());
+  if (auto s = check_required(ctx.tenant.settings, kind, incoming->doc, ctx.tenant.name); !s.ok()) {
+    return error_response(s.error());
+  }
   auto if_match = if_match_of(req);
   if (!if_match.ok()) return error_response(if_match.error());
   const scim::Projection p = projection_of(kind, target);
@@ -321,10 +328,11 @@ Response patch(const ResourceContext& ctx, ResourceKind kind, std::string_view i
   const json::value& patch_body = *body;
   auto updated = ctx.store.update(
       ctx.tenant.id, kind, id, *if_match, fetch,
-      [&patch_body, kind](const store::Resource& current) -> Result<store::Change> {
+      [&patch_body, &ctx, kind](const store::Resource& current) -> Result<store::Change> {
         SCIMD_ASSIGN_OR_RETURN(scim::PatchResult result,
                                scim::apply_patch(kind, current.doc, patch_body));
         SCIMD_TRY(scim::check_document(kind, result.doc));
+        SCIMD_TRY(check_required(ctx.tenant.settings, kind, result.doc, ctx.tenant.name));
         return store::Change{std::move(result.doc), std::move(result.member_ops)};
       });
   if (!updated.ok()) return error_response(updated.error());

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace scimd::app {
 
@@ -21,12 +22,17 @@ struct TenantConfig {
   std::string public_url;
   bool json = false;
   std::string grace = "0s";
+  // tenant set
+  std::vector<std::string> require_user;   // --require
+  std::vector<std::string> require_group;  // --require-group
+  bool clear_required = false;
 };
 int tenant_create(const TenantConfig& config);
 int tenant_list(const TenantConfig& config);
 int tenant_rotate_token(const TenantConfig& config);
 int tenant_revoke_token(const TenantConfig& config);
 int tenant_delete(const TenantConfig& config);
+int tenant_set(const TenantConfig& config);
 int migrate(const std::string& db);
 
 }  // namespace scimd::app

@@ -46,6 +46,16 @@ int main(int argc, char** argv) {
   auto* delete_cmd = tenant_cmd->add_subcommand("delete", "Delete a tenant and all its data");
   common(delete_cmd, true);
 
+  auto* set_cmd = tenant_cmd->add_subcommand("set", "Change a tenant's settings and print them");
+  common(set_cmd, true);
+  set_cmd->add_option("--require", tenant_config.require_user,
+                      "User attribute every user must have, e.g. emails.work or name.givenName "
+                      "(repeat; replaces the list)");
+  set_cmd->add_option("--require-group", tenant_config.require_group,
+                      "Group attribute every group must have (repeat; replaces the list)");
+  set_cmd->add_flag("--clear-required", tenant_config.clear_required,
+                    "Remove every required-attribute rule");
+
   std::string migrate_db;
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending store migrations and exit");
   migrate_cmd->add_option("--db", migrate_db, "Store URL")->envname("SCIMD_DB");
@@ -58,6 +68,7 @@ int main(int argc, char** argv) {
   if (*rotate_cmd) return tenant_rotate_token(tenant_config);
   if (*revoke_cmd) return tenant_revoke_token(tenant_config);
   if (*delete_cmd) return tenant_delete(tenant_config);
+  if (*set_cmd) return tenant_set(tenant_config);
   if (*migrate_cmd) return migrate(migrate_db);
   return 2;
 }

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/service.h"
+#include "api/tenant_settings.h"
 #include "app/commands.h"
 #include "core/crypto.h"
 #include "core/ids.h"
@@ -103,6 +104,36 @@ int tenant_delete(const TenantConfig& config) {
   if (!s.ok()) return fail(s.error());
   if (auto r = (*s)->delete_tenant(config.name); !r.ok()) return fail(r.error());
   std::cout << "Deleted tenant " << config.name << " with all its users, groups and tokens.\n";
+  return 0;
+}
+
+int tenant_set(const TenantConfig& config) {
+  auto s = open_store(config.db);
+  if (!s.ok()) return fail(s.error());
+  auto tenant = (*s)->find_tenant(config.name);
+  if (!tenant.ok()) return fail(tenant.error());
+  boost::json::object settings = tenant->settings;
+  if (config.clear_required) {
+    api::set_required_attributes(settings, scim::ResourceKind::user, {});
+    api::set_required_attributes(settings, scim::ResourceKind::group, {});
+  }
+  const auto apply = [&](scim::ResourceKind kind, const std::vector<std::string>& specs) -> int {
+    if (specs.empty()) return 0;
+    std::vector<api::RequiredAttribute> required;
+    for (const auto& spec : specs) {
+      auto r = api::parse_requirement(kind, spec);
+      if (!r.ok()) return fail(r.error());
+      required.push_back(std::move(r).value());
+    }
+    api::set_required_attributes(settings, kind, required);
+    return 0;
+  };
+  if (int rc = apply(scim::ResourceKind::user, config.require_user); rc != 0) return rc;
+  if (int rc = apply(scim::ResourceKind::group, config.require_group); rc != 0) return rc;
+  if (auto r = (*s)->set_tenant_settings(tenant->id, settings); !r.ok()) return fail(r.error());
+  // Running servers pick the change up with the tenant's next token lookup (within 5 s).
+  std::cout << boost::json::serialize(boost::json::object{{"tenant", tenant->name}, {"settings", settings}})
+            << std::endl;
   return 0;
 }
 
