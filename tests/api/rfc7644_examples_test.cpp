@@ -21,8 +21,7 @@ json::value js(std::string_view text) { return json::value(json::string(text)); 
 
 constexpr const char* kUserUrn = "urn:ietf:params:scim:schemas:core:2.0:User";
 constexpr const char* kGroupUrn = "urn:ietf:params:scim:schemas:core:2.0:Group";
-constexpr const char* kEnterpriseUrn =
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+constexpr const char* kEnterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 constexpr const char* kPatchOpUrn = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 constexpr const char* kErrorUrn = "urn:ietf:params:scim:api:messages:2.0:Error";
 constexpr const char* kListUrn = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -53,11 +52,13 @@ std::string to_text(const json::value& v) { return json::serialize(v); }
 
 // A PatchOp request body around `operations`.
 std::string patch_body(json::array operations) {
-  return to_text(json::object{{"schemas", json::array{kPatchOpUrn}},
-                                {"Operations", std::move(operations)}});
+  return to_text(
+      json::object{{"schemas", json::array{kPatchOpUrn}}, {"Operations", std::move(operations)}});
 }
 
-std::string user_ref(std::string_view id) { return std::string(kBase) + "/Users/" + std::string(id); }
+std::string user_ref(std::string_view id) {
+  return std::string(kBase) + "/Users/" + std::string(id);
+}
 
 // A group member as RFC 7644 §3.5.2 prints it: display, $ref, value.
 json::object member(std::string_view display, std::string_view id) {
@@ -137,7 +138,8 @@ class Rfc7644Test : public ServiceTest {
                     {"type": "home", "streetAddress": "456 Hollywood Blvd",
                      "locality": "Hollywood", "region": "CA", "postalCode": "91608",
                      "country": "USA"}]
-    })").as_object());
+    })")
+                         .as_object());
   }
 };
 
@@ -179,24 +181,28 @@ TEST_F(Rfc7644Test, S3_3_CreateUserReturns201WithLocationEtagAndTheResource) {
 
 TEST_F(Rfc7644Test, S3_3_DuplicateUserNameIs409Uniqueness) {
   create_user("bjensen");
-  const Response r = call("POST", "/Users",
-                          R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"})");
+  const Response r =
+      call("POST", "/Users",
+           R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"})");
   ASSERT_EQ(r.status, 409) << r.body;
   const json::object body = json_of(r);
   EXPECT_EQ(body.at("schemas"), json::array{kErrorUrn});
   EXPECT_EQ(body.at("status"), "409");  // §3.12: a string
   EXPECT_EQ(body.at("scimType"), "uniqueness");
   // userName is caseExact=false (RFC 7643 §4.1.1), so case variants collide too.
-  EXPECT_EQ(call("POST", "/Users",
-                 R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"BJensen"})")
-                .status,
-            409);
+  EXPECT_EQ(
+      call("POST", "/Users",
+           R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"BJensen"})")
+          .status,
+      409);
   // And a duplicate group displayName (scimd makes it unique per tenant).
   create_group("Tour Guides");
-  EXPECT_EQ(call("POST", "/Groups",
-                 R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Tour Guides"})")
-                .status,
-            409);
+  EXPECT_EQ(
+      call(
+          "POST", "/Groups",
+          R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Tour Guides"})")
+          .status,
+      409);
 }
 
 TEST_F(Rfc7644Test, S3_3_CreateGroupReturns201WithMembers) {
@@ -207,7 +213,8 @@ TEST_F(Rfc7644Test, S3_3_CreateGroupReturns201WithMembers) {
   const Response r = call("POST", "/Groups", to_text(body));
   ASSERT_EQ(r.status, 201) << r.body;
   const json::object g = json_of(r);
-  EXPECT_EQ(header(r, "Location"), std::string(kBase) + "/Groups/" + std::string(g.at("id").as_string()));
+  EXPECT_EQ(header(r, "Location"),
+            std::string(kBase) + "/Groups/" + std::string(g.at("id").as_string()));
   EXPECT_EQ(g.at("meta").at("resourceType"), "Group");
   ASSERT_EQ(g.at("members").as_array().size(), 1u);
   const json::object& m = g.at("members").as_array()[0].as_object();
@@ -227,7 +234,8 @@ TEST_F(Rfc7644Test, S3_4_1_GetKnownUser) {
              "givenName": "Barbara"},
     "phoneNumbers": [{"value": "555-555-8377", "type": "work"}],
     "emails": [{"value": "bjensen@example.com", "type": "work"}]
-  })").as_object());
+  })")
+                                       .as_object());
   const Response r = call("GET", "/Users/" + id);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(header(r, "Content-Type"), "application/scim+json");
@@ -264,7 +272,8 @@ TEST_F(Rfc7644Test, S3_4_1_UnknownIdIs404ScimError) {
 TEST_F(Rfc7644Test, S3_4_1_GroupShowsUsersGroupsBackReference) {
   // RFC 7643 §4.1.2: a user's read-only "groups" lists the groups it is a direct member of.
   const std::string babs = create_user("bjensen");
-  const std::string g = create_group("Tour Guides", to_text(json::array{member("Babs Jensen", babs)}));
+  const std::string g =
+      create_group("Tour Guides", to_text(json::array{member("Babs Jensen", babs)}));
   const json::object u = get_object("/Users/" + babs);
   ASSERT_TRUE(u.contains("groups")) << to_text(u);
   ASSERT_EQ(u.at("groups").as_array().size(), 1u);
@@ -288,7 +297,8 @@ TEST_F(Rfc7644Test, S3_4_2_ListWithAttributesUserName) {
   EXPECT_EQ(list.at("totalResults"), 2);
   const json::array& resources = list.at("Resources").as_array();
   ASSERT_EQ(resources.size(), 2u);
-  EXPECT_EQ(sorted(strings_at(resources, "userName")), (std::vector<std::string>{"bjensen", "jsmith"}));
+  EXPECT_EQ(sorted(strings_at(resources, "userName")),
+            (std::vector<std::string>{"bjensen", "jsmith"}));
   EXPECT_EQ(sorted(strings_at(resources, "id")), sorted({a, b}));
   for (const auto& res : resources) {
     EXPECT_FALSE(res.as_object().contains("name")) << to_text(res);
@@ -376,13 +386,32 @@ TEST_F(Rfc7644FilterTest, Figure2ExampleFilters) {
 TEST_F(Rfc7644FilterTest, ComparisonsOnDateTimesAreChronological) {
   // Pivot on a real lastModified: those created strictly after it.
   const json::object list = get_object("/Users?filter=" + url_encode(R"(userName eq "Jane")"));
-  const std::string pivot(list.at("Resources").as_array()[0].at("meta").at("lastModified").as_string());
+  const std::string pivot(
+      list.at("Resources").as_array()[0].at("meta").at("lastModified").as_string());
   const Names after = filtered(R"(meta.lastModified gt ")" + pivot + "\"");
   const Names up_to = filtered(R"(meta.lastModified le ")" + pivot + "\"");
   EXPECT_EQ(after.size() + up_to.size(), 6u);
   EXPECT_TRUE(std::find(up_to.begin(), up_to.end(), "Jane") != up_to.end());
   EXPECT_TRUE(std::find(after.begin(), after.end(), "Jane") == after.end());
   EXPECT_TRUE(std::find(up_to.begin(), up_to.end(), "bjensen") != up_to.end());
+  // The same instant written with more fractional digits or a numeric offset is the same time
+  // (RFC 7643 §2.3.5 xsd:dateTime), not a different string.
+  const std::string base = pivot.substr(0, pivot.size() - 1);
+  for (const std::string& same : {base + "0Z", base + "+00:00"}) {
+    SCOPED_TRACE(same);
+    EXPECT_EQ(filtered("meta.lastModified eq \"" + same + "\""), Names{"Jane"});
+    EXPECT_EQ(filtered("meta.lastModified gt \"" + same + "\""), after);
+  }
+}
+
+TEST_F(Rfc7644FilterTest, OrderingOperatorsOnStringsFollowCaseExact) {
+  // gt/lt on a caseExact=false attribute compare case-insensitively (§3.4.2.2).
+  EXPECT_EQ(filtered(R"(userName gt "J")"), (Names{"Jane", "jsmith", "kim", "lee", "mike"}));
+  EXPECT_EQ(filtered(R"(userName lt "K")"), (Names{"Jane", "bjensen", "jsmith"}));
+  EXPECT_EQ(filtered(R"(emails co "EXAMPLE.COM")"), (Names{"Jane", "bjensen", "mike"}));
+  // meta.resourceType is caseExact.
+  EXPECT_EQ(filtered(R"(meta.resourceType eq "user")"), Names{});
+  EXPECT_EQ(filtered(R"(meta.resourceType eq "User")").size(), 6u);
 }
 
 TEST_F(Rfc7644FilterTest, OperatorsAndAttributeNamesAreCaseInsensitive) {
@@ -391,7 +420,8 @@ TEST_F(Rfc7644FilterTest, OperatorsAndAttributeNamesAreCaseInsensitive) {
 }
 
 TEST_F(Rfc7644FilterTest, ExternalIdAndIdAreCaseExact) {
-  const std::string id = post_user(json::parse(R"({"userName":"ext","externalId":"AbC"})").as_object());
+  const std::string id =
+      post_user(json::parse(R"({"userName":"ext","externalId":"AbC"})").as_object());
   EXPECT_EQ(filtered(R"(externalId eq "AbC")"), Names{"ext"});
   EXPECT_EQ(filtered(R"(externalId eq "abc")"), Names{});
   EXPECT_EQ(filtered("id eq \"" + id + "\""), Names{"ext"});
@@ -410,7 +440,11 @@ TEST_F(Rfc7644FilterTest, InvalidFilterIs400InvalidFilter) {
 
 TEST_F(Rfc7644FilterTest, GroupFilters) {
   const std::string babs = get_object("/Users?filter=" + url_encode(R"(userName eq "bjensen")"))
-                               .at("Resources").as_array()[0].at("id").as_string().c_str();
+                               .at("Resources")
+                               .as_array()[0]
+                               .at("id")
+                               .as_string()
+                               .c_str();
   create_group("Tour Guides", to_text(json::array{member("Babs Jensen", babs)}));
   create_group("Employees");
   const auto group_names = [&](std::string_view filter) {
@@ -437,17 +471,17 @@ TEST_F(Rfc7644FilterTest, SortByIsCaseInsensitiveForCaseInsensitiveAttributes) {
   // Sorting applies before paging.
   EXPECT_EQ(order("sortBy=userName&startIndex=2&count=2"), (Names{"Jane", "jsmith"}));
   // With a filter, sort and page together.
-  EXPECT_EQ(order("filter=" + url_encode(R"(userType eq "Employee")") + "&sortBy=userName&sortOrder=descending"),
+  EXPECT_EQ(order("filter=" + url_encode(R"(userType eq "Employee")") +
+                  "&sortBy=userName&sortOrder=descending"),
             (Names{"kim", "Jane", "bjensen"}));
 }
 
 TEST_F(Rfc7644FilterTest, SortBySubAttribute) {
-  const Names order =
-      strings_at(get_object("/Users?filter=" + url_encode("name.familyName pr") +
-                            "&sortBy=name.familyName")
-                     .at("Resources")
-                     .as_array(),
-                 "userName");
+  const Names order = strings_at(
+      get_object("/Users?filter=" + url_encode("name.familyName pr") + "&sortBy=name.familyName")
+          .at("Resources")
+          .as_array(),
+      "userName");
   // Doe, Jensen, O'Malley.
   EXPECT_EQ(order, (Names{"Jane", "bjensen", "jsmith"}));
 }
@@ -470,7 +504,8 @@ TEST_F(Rfc7644Test, S3_4_2_4_Pagination) {
   std::vector<std::string> seen;
   for (int start = 1; start <= 25; start += 7) {
     const json::object page = get_object("/Users?startIndex=" + std::to_string(start) + "&count=7");
-    for (const auto& name : strings_at(page.at("Resources").as_array(), "userName")) seen.push_back(name);
+    for (const auto& name : strings_at(page.at("Resources").as_array(), "userName"))
+      seen.push_back(name);
   }
   EXPECT_EQ(seen.size(), 25u);
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 25u);
@@ -517,7 +552,8 @@ TEST_F(Rfc7644Test, S3_4_2_5_AttributesAndExcludedAttributes) {
   EXPECT_EQ(sub.at("emails").as_array()[0].as_object().size(), 1u);
   EXPECT_EQ(sub.at("emails").as_array()[0].at("value"), "bjensen@example.com");
 
-  const json::object excluded = get_object("/Users/" + id + "?excludedAttributes=emails,name.givenName");
+  const json::object excluded =
+      get_object("/Users/" + id + "?excludedAttributes=emails,name.givenName");
   EXPECT_FALSE(excluded.contains("emails"));
   EXPECT_EQ(excluded.at("name").at("familyName"), "Jensen");
   EXPECT_FALSE(excluded.at("name").as_object().contains("givenName"));
@@ -528,9 +564,10 @@ TEST_F(Rfc7644Test, S3_4_2_5_AttributesAndExcludedAttributes) {
   EXPECT_EQ(get_object("/Users/" + id + "?excludedAttributes=id").at("id"), js(id));
   // Names are case-insensitive, URN-qualified names work.
   EXPECT_EQ(get_object("/Users/" + id + "?attributes=USERNAME").at("userName"), "bjensen");
-  EXPECT_EQ(get_object("/Users/" + id + "?attributes=" + url_encode(std::string(kUserUrn) + ":userName"))
-                .at("userName"),
-            "bjensen");
+  EXPECT_EQ(
+      get_object("/Users/" + id + "?attributes=" + url_encode(std::string(kUserUrn) + ":userName"))
+          .at("userName"),
+      "bjensen");
   // The same parameters on lists.
   const json::object list = get_object("/Users?attributes=userName,name.familyName");
   const json::object& r0 = list.at("Resources").as_array()[0].as_object();
@@ -541,7 +578,8 @@ TEST_F(Rfc7644Test, S3_4_2_5_AttributesAndExcludedAttributes) {
 
 TEST_F(Rfc7644Test, S3_4_2_5_GroupMembersCanBeExcluded) {
   const std::string babs = create_user("bjensen");
-  const std::string g = create_group("Tour Guides", to_text(json::array{member("Babs Jensen", babs)}));
+  const std::string g =
+      create_group("Tour Guides", to_text(json::array{member("Babs Jensen", babs)}));
   const json::object without = get_object("/Groups/" + g + "?excludedAttributes=members");
   EXPECT_FALSE(without.contains("members"));
   EXPECT_EQ(without.at("displayName"), "Tour Guides");
@@ -658,7 +696,8 @@ TEST_F(Rfc7644Test, S3_5_1_PutReplacesTheResource) {
        {"value":"bjensen@example.com"},
        {"value":"babs@jensen.org"}
      ]
-   })").as_object();
+   })")
+                         .as_object();
   put["id"] = id;
   const Response r = call_with("PUT", "/Users/" + id, to_text(put), {{"if-match", before}});
   ASSERT_EQ(r.status, 200) << r.body;
@@ -680,11 +719,12 @@ TEST_F(Rfc7644Test, S3_5_1_PutReplacesTheResource) {
 TEST_F(Rfc7644Test, S3_5_1_PutIgnoresReadOnlyAttributes) {
   const std::string id = create_user("bjensen");
   const json::object before = get_object("/Users/" + id);
-  json::object put{{"schemas", json::array{kUserUrn}},
-                   {"id", "some-other-id"},
-                   {"userName", "bjensen"},
-                   {"meta", json::object{{"resourceType", "Group"}, {"created", "2010-01-23T04:56:22Z"}}},
-                   {"groups", json::array{json::object{{"value", "x"}}}}};
+  json::object put{
+      {"schemas", json::array{kUserUrn}},
+      {"id", "some-other-id"},
+      {"userName", "bjensen"},
+      {"meta", json::object{{"resourceType", "Group"}, {"created", "2010-01-23T04:56:22Z"}}},
+      {"groups", json::array{json::object{{"value", "x"}}}}};
   const Response r = call("PUT", "/Users/" + id, to_text(put));
   ASSERT_EQ(r.status, 200) << r.body;
   const json::object body = json_of(r);
@@ -697,7 +737,8 @@ TEST_F(Rfc7644Test, S3_5_1_PutIgnoresReadOnlyAttributes) {
 TEST_F(Rfc7644Test, S3_5_1_PutGroupReplacesMembers) {
   const std::string babs = create_user("bjensen");
   const std::string james = create_user("jsmith");
-  const std::string g = create_group("Tour Guides", to_text(json::array{member("Babs Jensen", babs)}));
+  const std::string g =
+      create_group("Tour Guides", to_text(json::array{member("Babs Jensen", babs)}));
   json::object put{{"schemas", json::array{kGroupUrn}},
                    {"displayName", "Tour Guides"},
                    {"members", json::array{member("James Smith", james)}}};
@@ -747,9 +788,11 @@ class Rfc7644PatchTest : public Rfc7644Test {
 
 TEST_F(Rfc7644PatchTest, S3_5_2_1_AddMemberToGroup) {
   const std::string before = etag_of("/Groups/" + group_);
-  const Response r = patch("/Groups/" + group_,
-                           json::array{json::object{{"op", "add"}, {"path", "members"},
-                                                    {"value", json::array{member("Babs Jensen", babs_)}}}});
+  const Response r =
+      patch("/Groups/" + group_,
+            json::array{json::object{{"op", "add"},
+                                     {"path", "members"},
+                                     {"value", json::array{member("Babs Jensen", babs_)}}}});
   // §3.5.2: 200 with the resource, or 204 with the headers (scimd: 204 unless asked).
   ASSERT_TRUE(r.status == 200 || r.status == 204) << r.body;
   EXPECT_NE(header(r, "ETag"), before);
@@ -760,8 +803,8 @@ TEST_F(Rfc7644PatchTest, S3_5_2_1_AddMemberToGroup) {
 }
 
 TEST_F(Rfc7644PatchTest, S3_5_2_1_AddingAnExistingMemberChangesNothing) {
-  const json::array add{json::object{{"op", "add"}, {"path", "members"},
-                                     {"value", json::array{member("Babs Jensen", babs_)}}}};
+  const json::array add{json::object{
+      {"op", "add"}, {"path", "members"}, {"value", json::array{member("Babs Jensen", babs_)}}}};
   patch_ok("/Groups/" + group_, add);
   const json::object before = get_object("/Groups/" + group_);
   // "If the user was already a member of this group, no changes should be made to the resource
@@ -782,7 +825,8 @@ TEST_F(Rfc7644PatchTest, S3_5_2_1_AddWithoutPath) {
       "value":{
         "emails":[{"value":"babs@jensen.org","type":"home"}],
         "nickname":"Babs"
-      }}])").as_array());
+      }}])")
+                                  .as_array());
   const json::object u = get_object("/Users/" + babs_);
   EXPECT_EQ(u.at("nickName"), "Babs");  // single-valued: replaced
   EXPECT_FALSE(u.contains("nickname"));
@@ -792,7 +836,8 @@ TEST_F(Rfc7644PatchTest, S3_5_2_1_AddWithoutPath) {
 
 TEST_F(Rfc7644PatchTest, S3_5_2_1_AddComplexMergesSubAttributes) {
   patch_ok("/Users/" + babs_, json::parse(R"([{"op":"add","path":"name",
-      "value":{"middleName":"Jane"}}])").as_array());
+      "value":{"middleName":"Jane"}}])")
+                                  .as_array());
   const json::object u = get_object("/Users/" + babs_);
   EXPECT_EQ(u.at("name").at("middleName"), "Jane");
   EXPECT_EQ(u.at("name").at("givenName"), "Barbara");  // untouched
@@ -800,21 +845,25 @@ TEST_F(Rfc7644PatchTest, S3_5_2_1_AddComplexMergesSubAttributes) {
 
 TEST_F(Rfc7644PatchTest, S3_5_2_2_RemoveSingleMember) {
   create_group("Other", to_text(json::array{member("Babs Jensen", babs_)}));
-  patch_ok("/Groups/" + group_, json::array{json::object{
-                                    {"op", "add"}, {"path", "members"},
+  patch_ok("/Groups/" + group_,
+           json::array{json::object{{"op", "add"},
+                                    {"path", "members"},
                                     {"value", json::array{member("Babs Jensen", babs_),
                                                           member("James Smith", james_)}}}});
-  patch_ok("/Groups/" + group_,
-           json::array{json::object{{"op", "remove"}, {"path", "members[value eq \"" + babs_ + "\"]"}}});
+  patch_ok(
+      "/Groups/" + group_,
+      json::array{json::object{{"op", "remove"}, {"path", "members[value eq \"" + babs_ + "\"]"}}});
   EXPECT_EQ(member_ids(group_), std::vector<std::string>{james_});
   // Only this group lost Babs.
-  const json::object others = get_object("/Groups?filter=" + url_encode(R"(displayName eq "Other")"));
+  const json::object others =
+      get_object("/Groups?filter=" + url_encode(R"(displayName eq "Other")"));
   EXPECT_EQ(others.at("Resources").as_array()[0].at("members").as_array().size(), 1u);
 }
 
 TEST_F(Rfc7644PatchTest, S3_5_2_2_RemoveAllMembers) {
-  patch_ok("/Groups/" + group_, json::array{json::object{
-                                    {"op", "add"}, {"path", "members"},
+  patch_ok("/Groups/" + group_,
+           json::array{json::object{{"op", "add"},
+                                    {"path", "members"},
                                     {"value", json::array{member("Babs Jensen", babs_),
                                                           member("James Smith", james_)}}}});
   ASSERT_EQ(member_ids(group_).size(), 2u);
@@ -827,36 +876,42 @@ TEST_F(Rfc7644PatchTest, S3_5_2_2_RemoveAllMembers) {
 TEST_F(Rfc7644PatchTest, S3_5_2_2_RemoveFromComplexMultiValuedByFilter) {
   patch_ok("/Users/" + babs_, json::parse(R"([{"op":"add","path":"emails",
       "value":[{"value":"babs@jensen.org","type":"home"},
-               {"value":"babs@work.example.org","type":"work"}]}])").as_array());
+               {"value":"babs@work.example.org","type":"work"}]}])")
+                                  .as_array());
   ASSERT_EQ(emails_of(babs_).size(), 3u);
   patch_ok("/Users/" + babs_, json::parse(R"([{"op":"remove",
-      "path":"emails[type eq \"work\" and value ew \"example.com\"]"}])").as_array());
-  EXPECT_EQ(emails_of(babs_), (std::vector<std::string>{"babs@jensen.org", "babs@work.example.org"}));
+      "path":"emails[type eq \"work\" and value ew \"example.com\"]"}])")
+                                  .as_array());
+  EXPECT_EQ(emails_of(babs_),
+            (std::vector<std::string>{"babs@jensen.org", "babs@work.example.org"}));
   // Removing the last values leaves the attribute unassigned.
-  patch_ok("/Users/" + babs_, json::parse(R"([{"op":"remove","path":"emails[value co \"babs\"]"}])").as_array());
+  patch_ok("/Users/" + babs_,
+           json::parse(R"([{"op":"remove","path":"emails[value co \"babs\"]"}])").as_array());
   EXPECT_FALSE(get_object("/Users/" + babs_).contains("emails"));
 }
 
 TEST_F(Rfc7644PatchTest, S3_5_2_2_RemoveAndAddMemberAsPrinted) {
-  patch_ok("/Groups/" + group_, json::array{json::object{
-                                    {"op", "add"}, {"path", "members"},
+  patch_ok("/Groups/" + group_,
+           json::array{json::object{{"op", "add"},
+                                    {"path", "members"},
                                     {"value", json::array{member("Babs Jensen", babs_)}}}});
   // The RFC prints `members[value eq"..."]` with no space before the quote; accepted as written.
-  const Response r = patch("/Groups/" + group_,
-                           json::array{json::object{{"op", "remove"},
-                                                    {"path", "members[value eq\"" + babs_ + "\"]"}},
-                                       json::object{{"op", "add"},
-                                                    {"path", "members"},
-                                                    {"value", json::array{member("James Smith", james_)}}}});
+  const Response r = patch(
+      "/Groups/" + group_,
+      json::array{json::object{{"op", "remove"}, {"path", "members[value eq\"" + babs_ + "\"]"}},
+                  json::object{{"op", "add"},
+                               {"path", "members"},
+                               {"value", json::array{member("James Smith", james_)}}}});
   ASSERT_TRUE(r.status == 200 || r.status == 204) << r.body;
   EXPECT_EQ(member_ids(group_), std::vector<std::string>{james_});
 }
 
 TEST_F(Rfc7644PatchTest, S3_5_2_2_ReplaceAllMembersByRemoveThenAdd) {
   const std::string third = create_user("third");
-  patch_ok("/Groups/" + group_, json::array{json::object{
-                                    {"op", "add"}, {"path", "members"},
-                                    {"value", json::array{member("Third", third)}}}});
+  patch_ok(
+      "/Groups/" + group_,
+      json::array{json::object{
+          {"op", "add"}, {"path", "members"}, {"value", json::array{member("Third", third)}}}});
   patch_ok("/Groups/" + group_,
            json::array{json::object{{"op", "remove"}, {"path", "members"}},
                        json::object{{"op", "add"},
@@ -876,7 +931,8 @@ TEST_F(Rfc7644PatchTest, S3_5_2_2_RemoveWithoutPathIs400NoTarget) {
 TEST_F(Rfc7644PatchTest, S3_5_2_2_RemoveSingleValuedAttribute) {
   patch_ok("/Users/" + babs_, json::parse(R"([{"op":"remove","path":"nickName"}])").as_array());
   EXPECT_FALSE(get_object("/Users/" + babs_).contains("nickName"));
-  patch_ok("/Users/" + babs_, json::parse(R"([{"op":"remove","path":"name.givenName"}])").as_array());
+  patch_ok("/Users/" + babs_,
+           json::parse(R"([{"op":"remove","path":"name.givenName"}])").as_array());
   const json::object u = get_object("/Users/" + babs_);
   EXPECT_FALSE(u.at("name").as_object().contains("givenName"));
   EXPECT_EQ(u.at("name").at("familyName"), "Jensen");
@@ -884,11 +940,13 @@ TEST_F(Rfc7644PatchTest, S3_5_2_2_RemoveSingleValuedAttribute) {
 
 TEST_F(Rfc7644PatchTest, S3_5_2_3_ReplaceAllMembersInOneOperation) {
   const std::string third = create_user("third");
-  patch_ok("/Groups/" + group_, json::array{json::object{
-                                    {"op", "add"}, {"path", "members"},
-                                    {"value", json::array{member("Third", third)}}}});
-  patch_ok("/Groups/" + group_, json::array{json::object{
-                                    {"op", "replace"}, {"path", "members"},
+  patch_ok(
+      "/Groups/" + group_,
+      json::array{json::object{
+          {"op", "add"}, {"path", "members"}, {"value", json::array{member("Third", third)}}}});
+  patch_ok("/Groups/" + group_,
+           json::array{json::object{{"op", "replace"},
+                                    {"path", "members"},
                                     {"value", json::array{member("Babs Jensen", babs_),
                                                           member("James Smith", james_)}}}});
   EXPECT_EQ(member_ids(group_), sorted({babs_, james_}));
@@ -907,7 +965,8 @@ TEST_F(Rfc7644PatchTest, S3_5_2_3_ReplaceWorkAddress) {
        "country":"US",
        "formatted":"911 Universal City Plaza\nHollywood, CA 91608 US",
        "primary":true
-     }}])").as_array());
+     }}])")
+                                  .as_array());
   const json::object u = get_object("/Users/" + babs_);
   const json::array& addresses = u.at("addresses").as_array();
   ASSERT_EQ(addresses.size(), 2u);
@@ -926,7 +985,8 @@ TEST_F(Rfc7644PatchTest, S3_5_2_3_ReplaceSubAttributeThroughValueFilter) {
   patch_ok("/Users/" + babs_, json::parse(R"([{
      "op":"replace",
      "path":"addresses[type eq \"work\"].streetAddress",
-     "value":"1010 Broadway Ave"}])").as_array());
+     "value":"1010 Broadway Ave"}])")
+                                  .as_array());
   const json::object u = get_object("/Users/" + babs_);
   for (const auto& a : u.at("addresses").as_array()) {
     if (a.at("type") == "work") {
@@ -947,7 +1007,8 @@ TEST_F(Rfc7644PatchTest, S3_5_2_3_ReplaceWithoutPath) {
          {"value":"babs@jensen.org","type":"home"}
        ],
        "nickname":"Babs"
-     }}])").as_array());
+     }}])")
+                                  .as_array());
   const json::object u = get_object("/Users/" + babs_);
   EXPECT_EQ(u.at("nickName"), "Babs");
   ASSERT_EQ(u.at("emails").as_array().size(), 2u);  // replaced, not appended to
@@ -961,14 +1022,16 @@ TEST_F(Rfc7644PatchTest, S3_5_2_3_ReplaceThroughFilterMatchingNothing) {
   // created (client-compat.md item 114), so scimd upserts when the filter says what to build.
   const std::string plain = create_user("plain");
   patch_ok("/Users/" + plain, json::parse(R"([{"op":"replace",
-      "path":"emails[type eq \"work\"].value","value":"plain@example.com"}])").as_array());
+      "path":"emails[type eq \"work\"].value","value":"plain@example.com"}])")
+                                  .as_array());
   const json::object u = get_object("/Users/" + plain);
   ASSERT_EQ(u.at("emails").as_array().size(), 1u);
   EXPECT_EQ(u.at("emails").as_array()[0].at("type"), "work");
   EXPECT_EQ(u.at("emails").as_array()[0].at("value"), "plain@example.com");
   // A filter that does not say what to build is noTarget, as the RFC says.
   const Response r = patch("/Users/" + plain, json::parse(R"([{"op":"replace",
-      "path":"emails[value co \"nothing\"].type","value":"home"}])").as_array());
+      "path":"emails[value co \"nothing\"].type","value":"home"}])")
+                                                  .as_array());
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(json_of(r).at("scimType"), "noTarget");
 }
@@ -976,15 +1039,17 @@ TEST_F(Rfc7644PatchTest, S3_5_2_3_ReplaceThroughFilterMatchingNothing) {
 TEST_F(Rfc7644PatchTest, S3_5_2_ReadOnlyTargetIs400Mutability) {
   for (const char* path : {"id", "meta.created", "groups"}) {
     SCOPED_TRACE(path);
-    const Response r = patch("/Users/" + babs_,
-                             json::array{json::object{{"op", "replace"}, {"path", path}, {"value", "x"}}});
+    const Response r =
+        patch("/Users/" + babs_,
+              json::array{json::object{{"op", "replace"}, {"path", path}, {"value", "x"}}});
     ASSERT_EQ(r.status, 400) << r.body;
     EXPECT_EQ(json_of(r).at("scimType"), "mutability");
   }
 }
 
 TEST_F(Rfc7644PatchTest, S3_5_2_RemovingARequiredAttributeFails) {
-  const Response r = patch("/Users/" + babs_, json::parse(R"([{"op":"remove","path":"userName"}])").as_array());
+  const Response r =
+      patch("/Users/" + babs_, json::parse(R"([{"op":"remove","path":"userName"}])").as_array());
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(get_object("/Users/" + babs_).at("userName"), "bjensen");
 }
@@ -994,7 +1059,8 @@ TEST_F(Rfc7644PatchTest, S3_5_2_IsAtomic) {
   // The first operation is fine, the second has a value of the wrong type: nothing is applied.
   const Response r = patch("/Users/" + babs_, json::parse(R"([
       {"op":"replace","path":"nickName","value":"Changed"},
-      {"op":"replace","path":"active","value":"maybe"}])").as_array());
+      {"op":"replace","path":"active","value":"maybe"}])")
+                                                  .as_array());
   ASSERT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(json_of(r).at("scimType"), "invalidValue");
   EXPECT_EQ(get_object("/Users/" + babs_), before);
@@ -1008,7 +1074,7 @@ TEST_F(Rfc7644PatchTest, S3_5_2_UnknownAttributesAreIgnored) {
       {"op":"replace","path":"nickName","value":"Changed"},
       {"op":"replace","path":"noSuchAttribute.sub","value":"x"},
       {"op":"add","path":"urn:ietf:params:scim:schemas:extension:custom:2.0:User:badge","value":"7"}])")
-                                            .as_array());
+                                                  .as_array());
   ASSERT_TRUE(r.status == 200 || r.status == 204) << r.body;
   const json::object u = get_object("/Users/" + babs_);
   EXPECT_EQ(u.at("nickName"), "Changed");
@@ -1017,8 +1083,9 @@ TEST_F(Rfc7644PatchTest, S3_5_2_UnknownAttributesAreIgnored) {
 
 TEST_F(Rfc7644PatchTest, S3_5_2_ReturnsTheResourceWhenAsked) {
   // With "attributes" the client asks for the (projected) resource: 200 and a body.
-  const Response r = call("PATCH", "/Users/" + babs_ + "?attributes=nickName",
-                          patch_body(json::parse(R"([{"op":"replace","path":"nickName","value":"B"}])").as_array()));
+  const Response r = call(
+      "PATCH", "/Users/" + babs_ + "?attributes=nickName",
+      patch_body(json::parse(R"([{"op":"replace","path":"nickName","value":"B"}])").as_array()));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json_of(r).at("nickName"), "B");
   EXPECT_EQ(json_of(r).at("id"), js(babs_));
@@ -1038,8 +1105,10 @@ TEST_F(Rfc7644PatchTest, S3_5_2_NotAPatchOpIs400) {
 
 TEST_F(Rfc7644Test, S3_6_DeleteThenGetIs404) {
   const std::string id = create_user("bjensen");
-  const std::string g = create_group("Tour Guides", to_text(json::array{member("Babs Jensen", id)}));
-  const Response del = call_with("DELETE", "/Users/" + id, "", {{"if-match", etag_of("/Users/" + id)}});
+  const std::string g =
+      create_group("Tour Guides", to_text(json::array{member("Babs Jensen", id)}));
+  const Response del =
+      call_with("DELETE", "/Users/" + id, "", {{"if-match", etag_of("/Users/" + id)}});
   ASSERT_EQ(del.status, 204) << del.body;
   EXPECT_TRUE(del.body.empty());
   const Response get = call("GET", "/Users/" + id);
@@ -1050,8 +1119,16 @@ TEST_F(Rfc7644Test, S3_6_DeleteThenGetIs404) {
   // "...MUST return a 404 (Not Found) error code for all operations associated with the
   // previously deleted resource".
   EXPECT_EQ(call("DELETE", "/Users/" + id).status, 404);
-  EXPECT_EQ(call("PUT", "/Users/" + id, R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"})").status, 404);
-  EXPECT_EQ(call("PATCH", "/Users/" + id, patch_body(json::parse(R"([{"op":"replace","path":"nickName","value":"x"}])").as_array())).status, 404);
+  EXPECT_EQ(
+      call("PUT", "/Users/" + id,
+           R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"})")
+          .status,
+      404);
+  EXPECT_EQ(call("PATCH", "/Users/" + id,
+                 patch_body(
+                     json::parse(R"([{"op":"replace","path":"nickName","value":"x"}])").as_array()))
+                .status,
+            404);
   // "...MUST omit the resource from future query results."
   EXPECT_EQ(get_object("/Users").at("totalResults"), 0);
   EXPECT_TRUE(member_ids(g).empty());
@@ -1061,7 +1138,8 @@ TEST_F(Rfc7644Test, S3_6_DeleteThenGetIs404) {
 
 TEST_F(Rfc7644Test, S3_6_DeleteGroupLeavesItsMembers) {
   const std::string id = create_user("bjensen");
-  const std::string g = create_group("Tour Guides", to_text(json::array{member("Babs Jensen", id)}));
+  const std::string g =
+      create_group("Tour Guides", to_text(json::array{member("Babs Jensen", id)}));
   ASSERT_EQ(call("DELETE", "/Groups/" + g).status, 204);
   EXPECT_EQ(call("GET", "/Groups/" + g).status, 404);
   const json::object u = get_object("/Users/" + id);
@@ -1080,7 +1158,8 @@ class Rfc7644BulkTest : public Rfc7644Test {
     return json_of(r);
   }
   static json::object bulk_request(json::array operations) {
-    return json::object{{"schemas", json::array{kBulkRequestUrn}}, {"Operations", std::move(operations)}};
+    return json::object{{"schemas", json::array{kBulkRequestUrn}},
+                        {"Operations", std::move(operations)}};
   }
   static std::string id_from_location(const json::value& location) {
     const std::string_view l = location.as_string();
@@ -1106,7 +1185,8 @@ TEST_F(Rfc7644BulkTest, S3_7_2_RequestAndResponse) {
                 "Operations":[{"op":"remove","path":"nickName"},
                               {"op":"replace","path":"userName","value":"Dave"}]}},
        {"method":"DELETE","path":"/Users/GONE","version":""}
-     ]})").as_object();
+     ]})")
+                             .as_object();
   json::array& ops = request["Operations"].as_array();
   ops[1].as_object()["path"] = "/Users/" + bob;
   ops[1].as_object()["version"] = etag_of("/Users/" + bob);
@@ -1158,9 +1238,10 @@ TEST_F(Rfc7644BulkTest, S3_7_3_DeleteResultCarriesLocation) {
                   "example response shows it for DELETE; scimd leaves it out for DELETE "
                   "(`if (location.empty() && op.method != \"DELETE\")`).";
   const std::string gone = create_user("gone");
-  const json::object response = bulk(bulk_request(json::array{
-      json::object{{"method", "DELETE"}, {"path", "/Users/" + gone}}}));
-  EXPECT_EQ(response.at("Operations").as_array()[0].at("location"), js(std::string(kBase) + "/Users/" + gone));
+  const json::object response = bulk(
+      bulk_request(json::array{json::object{{"method", "DELETE"}, {"path", "/Users/" + gone}}}));
+  EXPECT_EQ(response.at("Operations").as_array()[0].at("location"),
+            js(std::string(kBase) + "/Users/" + gone));
 }
 
 TEST_F(Rfc7644BulkTest, S3_7_2_BulkIdReferenceInGroupMembers) {
@@ -1353,15 +1434,17 @@ class Rfc7644BulkLimitsTest : public Rfc7644BulkTest {
     return limited.handle(r);
   }
   static json::object user_post(std::string_view bulk_id, std::string_view user_name) {
-    return json::object{{"method", "POST"},
-                        {"path", "/Users"},
-                        {"bulkId", bulk_id},
-                        {"data", json::object{{"schemas", json::array{kUserUrn}}, {"userName", user_name}}}};
+    return json::object{
+        {"method", "POST"},
+        {"path", "/Users"},
+        {"bulkId", bulk_id},
+        {"data", json::object{{"schemas", json::array{kUserUrn}}, {"userName", user_name}}}};
   }
 };
 
 TEST_F(Rfc7644BulkLimitsTest, S3_7_4_MaxOperationsIs413) {
-  const Response ok = call_limited(to_text(bulk_request(json::array{user_post("a", "a"), user_post("b", "b")})));
+  const Response ok =
+      call_limited(to_text(bulk_request(json::array{user_post("a", "a"), user_post("b", "b")})));
   EXPECT_EQ(ok.status, 200) << ok.body;
   const Response r = call_limited(to_text(
       bulk_request(json::array{user_post("c", "c"), user_post("d", "d"), user_post("e", "e")})));
@@ -1390,12 +1473,14 @@ TEST_F(Rfc7644BulkLimitsTest, S3_7_4_MaxPayloadSizeIs413) {
 
 TEST_F(Rfc7644BulkTest, S3_7_BadRequests) {
   // A POST without bulkId, and a malformed body, are 400.
-  EXPECT_EQ(call("POST", "/Bulk",
-                 to_text(bulk_request(json::array{json::object{
-                     {"method", "POST"}, {"path", "/Users"},
-                     {"data", json::object{{"schemas", json::array{kUserUrn}}, {"userName", "a"}}}}})))
-                .status,
-            400);
+  EXPECT_EQ(
+      call("POST", "/Bulk",
+           to_text(bulk_request(json::array{json::object{
+               {"method", "POST"},
+               {"path", "/Users"},
+               {"data", json::object{{"schemas", json::array{kUserUrn}}, {"userName", "a"}}}}})))
+          .status,
+      400);
   EXPECT_EQ(call("POST", "/Bulk", "{not json").status, 400);
   EXPECT_EQ(call("GET", "/Bulk").status, 405);
 }
@@ -1414,15 +1499,20 @@ TEST_F(Rfc7644Test, S3_12_ErrorResponses) {
       {"GET", "/Users?filter=" + url_encode("userName eq"), "", 400, "invalidFilter"},
       {"POST", "/Users", "{not json", 400, "invalidSyntax"},
       {"POST", "/Users", R"({"userName":"no-schemas"})", 400, "invalidSyntax"},
-      {"POST", "/Users", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"active":"maybe","userName":"x"})",
+      {"POST", "/Users",
+       R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"active":"maybe","userName":"x"})",
        400, "invalidValue"},
-      {"PATCH", "/Users/" + id, patch_body(json::parse(R"([{"op":"replace","path":"id","value":"x"}])").as_array()),
-       400, "mutability"},
-      {"PATCH", "/Users/" + id, patch_body(json::parse(R"([{"op":"add","path":"emails[type eq","value":"x"}])").as_array()),
+      {"PATCH", "/Users/" + id,
+       patch_body(json::parse(R"([{"op":"replace","path":"id","value":"x"}])").as_array()), 400,
+       "mutability"},
+      {"PATCH", "/Users/" + id,
+       patch_body(json::parse(R"([{"op":"add","path":"emails[type eq","value":"x"}])").as_array()),
        400, "invalidPath"},
-      {"PATCH", "/Users/" + id, patch_body(json::parse(R"([{"op":"remove"}])").as_array()), 400, "noTarget"},
-      {"POST", "/Users", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"})",
-       409, "uniqueness"},
+      {"PATCH", "/Users/" + id, patch_body(json::parse(R"([{"op":"remove"}])").as_array()), 400,
+       "noTarget"},
+      {"POST", "/Users",
+       R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"})", 409,
+       "uniqueness"},
       {"GET", "/Users/2819c223-7f76-453a-919d-413861904646", "", 404, ""},
       {"GET", "/Widgets", "", 404, ""},
       {"DELETE", "/Users", "", 405, ""},
@@ -1460,10 +1550,14 @@ TEST_F(Rfc7644Test, S3_14_EtagOnGetAndIfNoneMatch) {
   EXPECT_TRUE(same.body.empty());
   EXPECT_EQ(header(same, "ETag"), etag);
   // Another version: the resource.
-  const Response other = call_with("GET", "/Users/" + id, "", {{"if-none-match", "W/\"e180ee84f0671b1\""}});
+  const Response other =
+      call_with("GET", "/Users/" + id, "", {{"if-none-match", "W/\"e180ee84f0671b1\""}});
   EXPECT_EQ(other.status, 200);
   // After a change the old ETag no longer matches.
-  ASSERT_EQ(call("PATCH", "/Users/" + id, patch_body(json::parse(R"([{"op":"replace","path":"nickName","value":"B"}])").as_array())).status,
+  ASSERT_EQ(call("PATCH", "/Users/" + id,
+                 patch_body(
+                     json::parse(R"([{"op":"replace","path":"nickName","value":"B"}])").as_array()))
+                .status,
             204);
   const Response changed = call_with("GET", "/Users/" + id, "", {{"if-none-match", etag}});
   EXPECT_EQ(changed.status, 200);
@@ -1473,8 +1567,10 @@ TEST_F(Rfc7644Test, S3_14_EtagOnGetAndIfNoneMatch) {
 TEST_F(Rfc7644Test, S3_14_IfMatchOnPutPatchDelete) {
   const std::string id = create_user("bjensen");
   const std::string v1 = etag_of("/Users/" + id);
-  const std::string put = R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen","nickName":"one"})";
-  const std::string patch = patch_body(json::parse(R"([{"op":"replace","path":"nickName","value":"two"}])").as_array());
+  const std::string put =
+      R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen","nickName":"one"})";
+  const std::string patch =
+      patch_body(json::parse(R"([{"op":"replace","path":"nickName","value":"two"}])").as_array());
   // Matching version: done, and a new version.
   const Response ok = call_with("PUT", "/Users/" + id, put, {{"if-match", v1}});
   ASSERT_EQ(ok.status, 200) << ok.body;
@@ -1490,7 +1586,9 @@ TEST_F(Rfc7644Test, S3_14_IfMatchOnPutPatchDelete) {
     EXPECT_EQ(etag_of("/Users/" + id), v2);
   }
   // A version this server never issued cannot match either.
-  EXPECT_EQ(call_with("PATCH", "/Users/" + id, patch, {{"if-match", "W/\"e180ee84f0671b1\""}}).status, 412);
+  EXPECT_EQ(
+      call_with("PATCH", "/Users/" + id, patch, {{"if-match", "W/\"e180ee84f0671b1\""}}).status,
+      412);
   // "*" matches any version.
   EXPECT_EQ(call_with("PATCH", "/Users/" + id, patch, {{"if-match", "*"}}).status, 204);
   const std::string v3 = etag_of("/Users/" + id);
@@ -1503,7 +1601,8 @@ TEST_F(Rfc7644Test, S3_14_IfMatchOnPutPatchDelete) {
 TEST_F(Rfc7644Test, S3_14_IfMatchOnGroups) {
   const std::string g = create_group("Tour Guides");
   const std::string v1 = etag_of("/Groups/" + g);
-  const std::string add = patch_body(json::parse(R"([{"op":"replace","path":"displayName","value":"Guides"}])").as_array());
+  const std::string add = patch_body(
+      json::parse(R"([{"op":"replace","path":"displayName","value":"Guides"}])").as_array());
   ASSERT_EQ(call_with("PATCH", "/Groups/" + g, add, {{"if-match", v1}}).status, 204);
   EXPECT_EQ(call_with("PATCH", "/Groups/" + g, add, {{"if-match", v1}}).status, 412);
   EXPECT_EQ(call_with("DELETE", "/Groups/" + g, "", {{"if-match", v1}}).status, 412);
@@ -1521,10 +1620,10 @@ TEST_F(Rfc7644Test, S3_14_ConcurrentPatchesWithTheSameIfMatchOneWins) {
       threads.emplace_back([&, t] {
         // Values differ per round: a PATCH that changes nothing keeps the version (§3.5.2.1),
         // and two such PATCHes would both rightly succeed.
-        const std::string body = patch_body(json::array{json::object{
-            {"op", "replace"},
-            {"path", "nickName"},
-            {"value", "writer" + std::to_string(t) + "-" + std::to_string(round)}}});
+        const std::string body = patch_body(json::array{
+            json::object{{"op", "replace"},
+                         {"path", "nickName"},
+                         {"value", "writer" + std::to_string(t) + "-" + std::to_string(round)}}});
         start.arrive_and_wait();
         statuses[t] = call_with("PATCH", "/Users/" + id, body, {{"if-match", version}}).status;
       });
@@ -1547,7 +1646,8 @@ TEST_F(Rfc7644Test, S3_14_ConcurrentPatchesWithTheSameIfMatchOneWins) {
 
 TEST_F(Rfc7644Test, Rfc7643_S8_5_ServiceProviderConfig) {
   const json::object spc = get_object("/ServiceProviderConfig");
-  EXPECT_EQ(spc.at("schemas"), json::array{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"});
+  EXPECT_EQ(spc.at("schemas"),
+            json::array{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"});
   EXPECT_EQ(spc.at("patch").at("supported"), true);
   EXPECT_EQ(spc.at("bulk").at("supported"), true);
   EXPECT_EQ(spc.at("bulk").at("maxOperations"), 1000);
@@ -1594,7 +1694,8 @@ TEST_F(Rfc7644Test, Rfc7643_S8_7_SchemasEndpoint) {
   EXPECT_EQ(user.at("id"), kUserUrn);
   EXPECT_EQ(user.at("name"), "User");
   EXPECT_EQ(user.at("meta").at("resourceType"), "Schema");
-  EXPECT_EQ(user.at("meta").at("location"), js(std::string(kBase) + "/Schemas/" + std::string(kUserUrn)));
+  EXPECT_EQ(user.at("meta").at("location"),
+            js(std::string(kBase) + "/Schemas/" + std::string(kUserUrn)));
 }
 
 }  // namespace

@@ -206,7 +206,8 @@ bool user_matches(std::string_view filter, const json::object& rep) {
 }
 
 json::value patch_body(std::string_view operations) {
-  return json::object{{"schemas", json::array{urn::kPatchOp}}, {"Operations", json::parse(operations)}};
+  return json::object{{"schemas", json::array{urn::kPatchOp}},
+                      {"Operations", json::parse(operations)}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,7 +265,7 @@ TEST(Rfc7643Examples, S8_2_FiltersOverTheFullUser) {
   const json::object rep = user_representation(kFullUser);
   const std::vector<std::pair<std::string, bool>> cases = {
       {R"(userName eq "bjensen@example.com")", true},
-      {R"(userName eq "BJENSEN@EXAMPLE.COM")", true},  // caseExact false
+      {R"(userName eq "BJENSEN@EXAMPLE.COM")", true},              // caseExact false
       {R"(id eq "2819C223-7F76-453A-919D-413861904646")", false},  // caseExact true
       {"id eq \"" + std::string(kBabsId) + "\"", true},
       {R"(externalId eq "701984")", true},
@@ -314,14 +315,16 @@ TEST(Rfc7643Examples, S8_2_FiltersOverTheFullUser) {
 
 TEST(Rfc7643Examples, S8_2_ProjectionOfTheFullUser) {
   const json::object rep = user_representation(kFullUser);
-  const json::object only = project(ResourceKind::user, rep,
-                                    parse_projection(ResourceKind::user, "userName,name.givenName", ""));
+  const json::object only = project(
+      ResourceKind::user, rep, parse_projection(ResourceKind::user, "userName,name.givenName", ""));
   EXPECT_EQ(only, json::parse(R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
       "id":"2819c223-7f76-453a-919d-413861904646","userName":"bjensen@example.com",
-      "name":{"givenName":"Barbara"}})").as_object());
+      "name":{"givenName":"Barbara"}})")
+                      .as_object());
   const json::object excluded =
       project(ResourceKind::user, rep,
-              parse_projection(ResourceKind::user, "", "emails,addresses,phoneNumbers,ims,photos,meta,name"));
+              parse_projection(ResourceKind::user, "",
+                               "emails,addresses,phoneNumbers,ims,photos,meta,name"));
   EXPECT_FALSE(excluded.contains("emails"));
   EXPECT_FALSE(excluded.contains("meta"));
   EXPECT_FALSE(excluded.contains("name"));
@@ -347,7 +350,8 @@ TEST(Rfc7643Examples, S8_2_Rfc7644PatchExamplesOnTheFullUser) {
   auto removed = apply_patch(ResourceKind::user, in.doc, patch_body(R"([{"op":"remove",
       "path":"emails[type eq \"work\" and value ew \"example.com\"]"}])"));
   ASSERT_TRUE(removed.ok()) << removed.error().detail;
-  EXPECT_EQ(removed->doc.at("emails"), json::parse(R"([{"value":"babs@jensen.org","type":"home"}])"));
+  EXPECT_EQ(removed->doc.at("emails"),
+            json::parse(R"([{"value":"babs@jensen.org","type":"home"}])"));
   // §3.5.2.1: path-less add; the new home email is appended, nickName replaced.
   auto added = apply_patch(ResourceKind::user, in.doc, patch_body(R"([{"op":"add","value":{
       "emails":[{"value":"babs@example.net","type":"other"}],"nickname":"Barbie"}}])"));
@@ -357,8 +361,9 @@ TEST(Rfc7643Examples, S8_2_Rfc7644PatchExamplesOnTheFullUser) {
   // The input document was not touched.
   EXPECT_EQ(in.doc.at("emails").as_array().size(), 2u);
   // readOnly attributes of §8.2 cannot be patched.
-  auto groups = apply_patch(ResourceKind::user, in.doc,
-                            patch_body(R"([{"op":"add","path":"groups","value":[{"value":"x"}]}])"));
+  auto groups =
+      apply_patch(ResourceKind::user, in.doc,
+                  patch_body(R"([{"op":"add","path":"groups","value":[{"value":"x"}]}])"));
   ASSERT_FALSE(groups.ok());
   EXPECT_EQ(groups.error().code, Errc::mutability);
 }
@@ -403,10 +408,12 @@ TEST(Rfc7643Examples, S8_3_FiltersOnExtensionAttributes) {
   const json::object rep = user_representation(kEnterpriseUser);
   const std::string ext(urn::kEnterpriseUser);
   EXPECT_TRUE(user_matches(ext + R"(:employeeNumber eq "701984")", rep));
-  EXPECT_TRUE(user_matches(ext + R"(:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d")", rep));
+  EXPECT_TRUE(
+      user_matches(ext + R"(:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d")", rep));
   EXPECT_TRUE(user_matches(ext + R"(:department sw "tour")", rep));
   EXPECT_FALSE(user_matches(ext + R"(:costCenter eq "4131")", rep));
-  EXPECT_TRUE(user_matches(R"(schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")", rep));
+  EXPECT_TRUE(user_matches(
+      R"(schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")", rep));
   EXPECT_TRUE(user_matches(ext + ":manager pr", rep));
   EXPECT_FALSE(user_matches(ext + ":manager pr", user_representation(kFullUser)));
 }
@@ -414,11 +421,12 @@ TEST(Rfc7643Examples, S8_3_FiltersOnExtensionAttributes) {
 TEST(Rfc7643Examples, S8_3_ProjectionOfExtensionAttributes) {
   const json::object rep = user_representation(kEnterpriseUser);
   const std::string ext(urn::kEnterpriseUser);
-  const json::object one =
-      project(ResourceKind::user, rep, parse_projection(ResourceKind::user, ext + ":employeeNumber", ""));
+  const json::object one = project(
+      ResourceKind::user, rep, parse_projection(ResourceKind::user, ext + ":employeeNumber", ""));
   EXPECT_EQ(one.at(ext), json::parse(R"({"employeeNumber":"701984"})"));
   EXPECT_FALSE(one.contains("userName"));
-  const json::object whole = project(ResourceKind::user, rep, parse_projection(ResourceKind::user, ext, ""));
+  const json::object whole =
+      project(ResourceKind::user, rep, parse_projection(ResourceKind::user, ext, ""));
   EXPECT_EQ(whole.at(ext), rep.at(ext));
   const json::object without =
       project(ResourceKind::user, rep, parse_projection(ResourceKind::user, "", ext + ":manager"));
@@ -430,14 +438,16 @@ TEST(Rfc7643Examples, S8_3_PatchExtensionAttributes) {
   const Incoming in = normalized(ResourceKind::user, kEnterpriseUser);
   const std::string ext(urn::kEnterpriseUser);
   json::object op{{"op", "replace"}, {"path", ext + ":manager.value"}, {"value", "jsmith"}};
-  auto r = apply_patch(ResourceKind::user, in.doc,
-                       json::object{{"schemas", json::array{urn::kPatchOp}}, {"Operations", json::array{op}}});
+  auto r = apply_patch(
+      ResourceKind::user, in.doc,
+      json::object{{"schemas", json::array{urn::kPatchOp}}, {"Operations", json::array{op}}});
   ASSERT_TRUE(r.ok()) << r.error().detail;
   EXPECT_EQ(r->doc.at(ext).at("manager").at("value"), "jsmith");
   EXPECT_EQ(r->doc.at(ext).at("costCenter"), "4130");
   json::object remove{{"op", "remove"}, {"path", ext + ":costCenter"}};
-  auto r2 = apply_patch(ResourceKind::user, in.doc,
-                        json::object{{"schemas", json::array{urn::kPatchOp}}, {"Operations", json::array{remove}}});
+  auto r2 = apply_patch(
+      ResourceKind::user, in.doc,
+      json::object{{"schemas", json::array{urn::kPatchOp}}, {"Operations", json::array{remove}}});
   ASSERT_TRUE(r2.ok()) << r2.error().detail;
   EXPECT_FALSE(r2->doc.at(ext).as_object().contains("costCenter"));
 }
@@ -460,8 +470,8 @@ TEST(Rfc7643Examples, S8_4_GroupRepresentationRoundTrips) {
   const Incoming in = normalized(ResourceKind::group, kGroup);
   std::vector<MemberRef> members = in.members;
   for (auto& m : members) m.type = "User";  // the store types members by what their id names
-  const json::object rep = to_representation(ResourceKind::group, in.doc, rfc_meta(kGroupId, "/Groups/"),
-                                             &members, nullptr, kBase);
+  const json::object rep = to_representation(
+      ResourceKind::group, in.doc, rfc_meta(kGroupId, "/Groups/"), &members, nullptr, kBase);
   json::object expected = json::parse(kGroup).as_object();
   expected["meta"].as_object()["version"] = "W/\"3\"";
   for (auto& m : expected["members"].as_array()) m.as_object()["type"] = "User";
@@ -471,8 +481,8 @@ TEST(Rfc7643Examples, S8_4_GroupRepresentationRoundTrips) {
 TEST(Rfc7643Examples, S8_4_GroupFilters) {
   const Incoming in = normalized(ResourceKind::group, kGroup);
   std::vector<MemberRef> members = in.members;
-  const json::object rep = to_representation(ResourceKind::group, in.doc, rfc_meta(kGroupId, "/Groups/"),
-                                             &members, nullptr, kBase);
+  const json::object rep = to_representation(
+      ResourceKind::group, in.doc, rfc_meta(kGroupId, "/Groups/"), &members, nullptr, kBase);
   const auto group_matches = [&](std::string_view text) {
     auto f = parse_filter(text);
     EXPECT_TRUE(f.ok()) << text;
@@ -491,8 +501,10 @@ TEST(Rfc7643Examples, S8_4_GroupFilters) {
 
 TEST(Rfc7643Examples, S8_4_PatchGroupMembers) {
   const Incoming in = normalized(ResourceKind::group, kGroup);
-  auto r = apply_patch(ResourceKind::group, in.doc,
-                       patch_body(R"([{"op":"remove","path":"members[value eq \"902c246b-6245-4190-8e05-00816be7344a\"]"},
+  auto r = apply_patch(
+      ResourceKind::group, in.doc,
+      patch_body(
+          R"([{"op":"remove","path":"members[value eq \"902c246b-6245-4190-8e05-00816be7344a\"]"},
                                       {"op":"replace","path":"displayName","value":"Tour Guides 2"}])"));
   ASSERT_TRUE(r.ok()) << r.error().detail;
   EXPECT_EQ(r->doc.at("displayName"), "Tour Guides 2");
@@ -546,29 +558,34 @@ TEST(Rfc7643Examples, S8_7_1_UserSchema) {
   EXPECT_EQ(s.at("name"), "User");
   EXPECT_EQ(s.at("description"), "User Account");
   EXPECT_EQ(s.at("meta").at("resourceType"), "Schema");
-  EXPECT_EQ(s.at("meta").at("location"), js(std::string(kBase) + "/Schemas/" + std::string(urn::kUser)));
-  expect_characteristics(attribute_in(s, "userName"), "string", false, true, false, "readWrite", "default", "server");
-  expect_characteristics(attribute_in(s, "name"), "complex", false, false, false, "readWrite", "default", "none");
-  expect_characteristics(sub_attribute_in(attribute_in(s, "name"), "familyName"), "string", false, false, false,
+  EXPECT_EQ(s.at("meta").at("location"),
+            js(std::string(kBase) + "/Schemas/" + std::string(urn::kUser)));
+  expect_characteristics(attribute_in(s, "userName"), "string", false, true, false, "readWrite",
+                         "default", "server");
+  expect_characteristics(attribute_in(s, "name"), "complex", false, false, false, "readWrite",
+                         "default", "none");
+  expect_characteristics(sub_attribute_in(attribute_in(s, "name"), "familyName"), "string", false,
+                         false, false, "readWrite", "default", "none");
+  expect_characteristics(attribute_in(s, "profileUrl"), "reference", false, false, false,
                          "readWrite", "default", "none");
-  expect_characteristics(attribute_in(s, "profileUrl"), "reference", false, false, false, "readWrite", "default",
-                         "none");
   EXPECT_EQ(attribute_in(s, "profileUrl").at("referenceTypes"), json::array{"external"});
-  expect_characteristics(attribute_in(s, "active"), "boolean", false, false, false, "readWrite", "default", "none");
-  expect_characteristics(attribute_in(s, "password"), "string", false, false, false, "writeOnly", "never", "none");
+  expect_characteristics(attribute_in(s, "active"), "boolean", false, false, false, "readWrite",
+                         "default", "none");
+  expect_characteristics(attribute_in(s, "password"), "string", false, false, false, "writeOnly",
+                         "never", "none");
   const json::object emails = attribute_in(s, "emails");
   expect_characteristics(emails, "complex", true, false, false, "readWrite", "default", "none");
-  expect_characteristics(sub_attribute_in(emails, "value"), "string", false, false, false, "readWrite", "default",
-                         "none");
+  expect_characteristics(sub_attribute_in(emails, "value"), "string", false, false, false,
+                         "readWrite", "default", "none");
   const json::object email_type = sub_attribute_in(emails, "type");
   EXPECT_EQ(email_type.at("canonicalValues"), (json::array{"work", "home", "other"}));
-  expect_characteristics(sub_attribute_in(emails, "primary"), "boolean", false, false, false, "readWrite",
-                         "default", "none");
+  expect_characteristics(sub_attribute_in(emails, "primary"), "boolean", false, false, false,
+                         "readWrite", "default", "none");
   const json::object groups = attribute_in(s, "groups");
   expect_characteristics(groups, "complex", true, false, false, "readOnly", "default", "none");
   EXPECT_EQ(sub_attribute_in(groups, "$ref").at("referenceTypes"), json::array{"Group"});
-  expect_characteristics(attribute_in(s, "x509Certificates"), "complex", true, false, false, "readWrite",
-                         "default", "none");
+  expect_characteristics(attribute_in(s, "x509Certificates"), "complex", true, false, false,
+                         "readWrite", "default", "none");
   EXPECT_EQ(sub_attribute_in(attribute_in(s, "x509Certificates"), "value").at("type"), "binary");
 }
 
@@ -576,24 +593,27 @@ TEST(Rfc7643Examples, S8_7_1_GroupSchema) {
   const json::object s = schema_to_json(group_schema(), kBase);
   EXPECT_EQ(s.at("id").as_string(), urn::kGroup);
   EXPECT_EQ(s.at("name"), "Group");
-  expect_characteristics(attribute_in(s, "displayName"), "string", false, true, false, "readWrite", "default",
-                         "server");
+  expect_characteristics(attribute_in(s, "displayName"), "string", false, true, false, "readWrite",
+                         "default", "server");
   const json::object members = attribute_in(s, "members");
   expect_characteristics(members, "complex", true, false, false, "readWrite", "default", "none");
-  expect_characteristics(sub_attribute_in(members, "value"), "string", false, false, true, "immutable", "default",
-                         "none");
+  expect_characteristics(sub_attribute_in(members, "value"), "string", false, false, true,
+                         "immutable", "default", "none");
   const json::object ref = sub_attribute_in(members, "$ref");
   EXPECT_EQ(ref.at("mutability"), "immutable");
   EXPECT_EQ(ref.at("referenceTypes"), (json::array{"User", "Group"}));
-  EXPECT_EQ(sub_attribute_in(members, "type").at("canonicalValues"), (json::array{"User", "Group"}));
+  EXPECT_EQ(sub_attribute_in(members, "type").at("canonicalValues"),
+            (json::array{"User", "Group"}));
 }
 
 TEST(Rfc7643Examples, S8_7_1_EnterpriseUserSchema) {
   const json::object s = schema_to_json(enterprise_user_schema(), kBase);
   EXPECT_EQ(s.at("id").as_string(), urn::kEnterpriseUser);
   EXPECT_EQ(s.at("name"), "EnterpriseUser");
-  for (const char* name : {"employeeNumber", "costCenter", "organization", "division", "department"}) {
-    expect_characteristics(attribute_in(s, name), "string", false, false, false, "readWrite", "default", "none");
+  for (const char* name :
+       {"employeeNumber", "costCenter", "organization", "division", "department"}) {
+    expect_characteristics(attribute_in(s, name), "string", false, false, false, "readWrite",
+                           "default", "none");
   }
   const json::object manager = attribute_in(s, "manager");
   expect_characteristics(manager, "complex", false, false, false, "readWrite", "default", "none");
