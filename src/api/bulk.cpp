@@ -93,6 +93,11 @@ Response handle_bulk(const ResourceContext& ctx, const Request& request) {
     r.headers.emplace_back("Allow", "POST");
     return r;
   }
+  if (static_cast<std::int64_t>(request.body.size()) > ctx.caps.max_payload_bytes) {
+    return error_response(make_error(
+        Errc::payload_too_large, "the request has " + std::to_string(request.body.size()) +
+                                     " bytes; maxPayloadSize is " + std::to_string(ctx.caps.max_payload_bytes)));
+  }
   auto body = parse_json_body(request.body);
   if (!body.ok()) return error_response(body.error());
   if (!body->is_object()) {
@@ -200,7 +205,7 @@ Response handle_bulk(const ResourceContext& ctx, const Request& request) {
           ++errors;
         } else {
           std::string location = header_of(r, "Location");
-          if (location.empty() && op.method != "DELETE") {
+          if (location.empty()) {
             location = ctx.base_url + "/" + std::string(target->segments[0]) + "/" + std::string(*id);
           }
           if (!location.empty()) out["location"] = location;

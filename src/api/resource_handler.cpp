@@ -52,7 +52,7 @@ Response resource_response(const ResourceContext& ctx, ResourceKind kind, int st
                            const store::Fetch& fetch) {
   Response resp = json_response(status, scim::project(kind, representation(ctx, kind, r, fetch), p));
   resp.headers.emplace_back("ETag", scim::etag(r.version));
-  if (status == 201) resp.headers.emplace_back("Location", endpoint_url(ctx, kind, r.id));
+  resp.headers.emplace_back("Location", endpoint_url(ctx, kind, r.id));
   return resp;
 }
 

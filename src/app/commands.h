@@ -13,6 +13,8 @@ struct ServeConfig {
   std::string public_url;  // default: http://{listen}
   std::size_t max_body_bytes = 1 << 20;
   int threads = 0;  // I/O threads; 0 = one per core
+  std::int64_t max_page_size = 1000;
+  std::int64_t default_page_size = 100;
 };
 int serve(const ServeConfig& config);
 

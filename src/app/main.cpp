@@ -21,6 +21,14 @@ int main(int argc, char** argv) {
       ->envname("SCIMD_MAX_BODY");
   serve_cmd->add_option("--threads", serve_config.threads, "I/O threads (0: one per core)")
       ->envname("SCIMD_THREADS");
+  serve_cmd->add_option("--max-page-size", serve_config.max_page_size,
+                        "Most resources one list page returns")
+      ->envname("SCIMD_MAX_PAGE_SIZE")
+      ->check(CLI::Range(1, 100000));
+  serve_cmd->add_option("--default-page-size", serve_config.default_page_size,
+                        "Page size when the client gives no count")
+      ->envname("SCIMD_DEFAULT_PAGE_SIZE")
+      ->check(CLI::Range(1, 100000));
 
   TenantConfig tenant_config;
   auto* tenant_cmd = app.add_subcommand("tenant", "Manage tenants and their Secret Tokens");

@@ -65,6 +65,9 @@ int serve(const ServeConfig& config) {
   }
   api::ServiceOptions service_options;
   service_options.public_url = public_url;
+  service_options.caps.max_page_size = config.max_page_size;
+  service_options.caps.default_page_size = std::min(config.default_page_size, config.max_page_size);
+  service_options.caps.max_payload_bytes = static_cast<std::int64_t>(config.max_body_bytes);
   service = std::make_unique<api::Service>(store, service_options);
   log_event(LogLevel::info, "listening",
             {{"host", options.host}, {"port", server.port()}, {"public_url", public_url},

@@ -67,7 +67,8 @@ Result<json::value> coerce_complex(const AttributeDef& def, const json::value& v
   json::object out;
   for (const auto& [key, sub_value] : v.as_object()) {
     const AttributeDef* sub = def.find_sub(key);
-    if (sub == nullptr || sub_value.is_null()) continue;  // unknown sub-attributes are ignored
+    // Unknown and read-only sub-attributes (manager.displayName) are ignored, as at the top.
+    if (sub == nullptr || sub_value.is_null() || sub->mutability == Mutability::read_only) continue;
     const std::string sub_where = std::string(where) + "." + sub->name;
     SCIMD_ASSIGN_OR_RETURN(json::value coerced, coerce_scalar(*sub, sub_value, sub_where));
     out[sub->name] = std::move(coerced);
