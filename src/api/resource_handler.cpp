@@ -255,15 +255,19 @@ Response get_one(const ResourceContext& ctx, ResourceKind kind, std::string_view
   return resource_response(ctx, kind, 200, *r, p, fetch);
 }
 
+// A POST or PUT body as the store will keep it, meeting the tenant's required attributes.
+Result<scim::Incoming> incoming_resource(const ResourceContext& ctx, ResourceKind kind,
+                                         const Request& req) {
+  SCIMD_ASSIGN_OR_RETURN(const json::value body, parse_json_body(req.body));
+  SCIMD_ASSIGN_OR_RETURN(scim::Incoming incoming, scim::normalize_resource(kind, body));
+  SCIMD_TRY(check_required(ctx.tenant.settings, kind, incoming.doc, ctx.tenant.name));
+  return incoming;
+}
+
 Response create(const ResourceContext& ctx, ResourceKind kind, const Request& req,
                 const Target& target) {
-  auto body = parse_json_body(req.body);
-  if (!body.ok()) return error_response(body.error());
-  auto incoming = scim::normalize_resource(kind, *body);
+  auto incoming = incoming_resource(ctx, kind, req);
   if (!incoming.ok()) return error_response(incoming.error());
-  if (auto s = check_required(ctx.tenant.settings, kind, incoming->doc, ctx.tenant.name); !s.ok()) {
-    return error_response(s.error());
-  }
   auto created = ctx.store.create(ctx.tenant.id, kind, std::move(incoming->doc), incoming->members);
   if (!created.ok()) return error_response(created.error());
   const scim::Projection p = projection_of(kind, target);
@@ -284,13 +288,8 @@ Result<std::optional<std::int64_t>> if_match_of(const Request& req) {
 
 Response replace(const ResourceContext& ctx, ResourceKind kind, std::string_view id,
                  const Request& req, const Target& target) {
-  auto body = parse_json_body(req.body);
-  if (!body.ok()) return error_response(body.error());
-  auto incoming = scim::normalize_resource(kind, *body);
+  auto incoming = incoming_resource(ctx, kind, req);
   if (!incoming.ok()) return error_response(incoming.error());
-  if (auto s = check_required(ctx.tenant.settings, kind, incoming->doc, ctx.tenant.name); !s.ok()) {
-    return error_response(s.error());
-  }
   auto if_match = if_match_of(req);
   if (!if_match.ok()) return error_response(if_match.error());
   const scim::Projection p = projection_of(kind, target);

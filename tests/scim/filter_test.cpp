@@ -429,9 +429,6 @@ INSTANTIATE_TEST_SUITE_P(
         ValidateCase{kUser, R"(meta.lastModified gt "yesterday")", "is a dateTime"},
         ValidateCase{kUser, "meta.lastModified gt 20110513", "is a dateTime"},
         ValidateCase{kUser, R"(meta.created eq "2011-13-01T00:00:00Z")", "is a dateTime"},
-        // Years a nanosecond clock cannot hold (found by fuzz/filter_fuzz: overflow in parse).
-        ValidateCase{kUser, R"(meta.lastModified le "6011-05-13T04:42:34Z")", "is a dateTime"},
-        ValidateCase{kUser, R"(meta.lastModified le "0001-01-01T00:00:00Z")", "is a dateTime"},
         ValidateCase{kUser, R"(x509Certificates.value gt "a")", "does not apply to binary"},
         ValidateCase{kUser, "userName gt null", "cannot compare 'userName' with null"},
         ValidateCase{kUser, R"(password eq "secret")", "cannot be used in a filter"},
