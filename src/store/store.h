@@ -63,10 +63,10 @@ struct Fetch {
 enum class SortOrder { ascending, descending };
 
 struct ListQuery {
-  const scim::Filter* filter = nullptr;  // validated; nullptr = all
-  std::int64_t start_index = 1;          // 1-based
-  std::int64_t count = 100;              // 0: only the total
-  std::optional<scim::AttrPath> sort_by; // default order: creation order (stable across pages)
+  const scim::Filter* filter = nullptr;   // validated; nullptr = all
+  std::int64_t start_index = 1;           // 1-based
+  std::int64_t count = 100;               // 0: only the total
+  std::optional<scim::AttrPath> sort_by;  // default order: creation order (stable across pages)
   SortOrder sort_order = SortOrder::ascending;
   Fetch fetch;
   // RFC 9865 cursor paging. Set (even to "") to page by cursor instead of start_index: ""
@@ -94,8 +94,8 @@ struct Change {
 using Mutation = std::function<Result<Change>(const Resource& current)>;
 
 struct Options {
-  std::string path;              // SQLite file
-  int read_connections = 4;      // pool of read-only connections
+  std::string path;                    // SQLite file
+  int read_connections = 4;            // pool of read-only connections
   std::shared_ptr<const Clock> clock;  // defaults to the system clock
 };
 
@@ -131,8 +131,7 @@ class Store {
   // Creates a resource with a new id. Groups: `members` become member rows (unknown ids are
   // dropped). Errors: uniqueness (userName for users, displayName for groups, per tenant,
   // case-insensitive).
-  virtual Result<Resource> create(TenantId tenant, scim::ResourceKind kind,
-                                  boost::json::object doc,
+  virtual Result<Resource> create(TenantId tenant, scim::ResourceKind kind, boost::json::object doc,
                                   const std::vector<scim::MemberRef>& members) = 0;
   virtual Result<Resource> get(TenantId tenant, scim::ResourceKind kind, std::string_view id,
                                Fetch fetch) = 0;  // not_found

@@ -1,6 +1,8 @@
 // The store contract, through the Store interface only, for every backend.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -548,6 +550,306 @@ TEST_P(StoreContract, ListByFilterFindsCaseInsensitiveUserName) {
   auto empty = store_->list(tenant_, ResourceKind::user, filtered(*none));
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty->total, 0);
+}
+
+// --- cursor paging (RFC 9865) --------------------------------------------------------------
+
+ListQuery with_cursor(ListQuery q, std::optional<std::string> cursor) {
+  q.cursor = std::move(cursor);
+  return q;
+}
+
+// Creates users named prefix0..prefix{n-1} from several threads (group commit keeps it fast);
+// `title_of(i)`, when given, sets a title (nullopt: none). Returns nothing: the store's
+// creation order is read back with list().
+void make_users(Store& store, TenantId tenant, int n, const std::string& prefix,
+                const std::function<std::optional<std::string>(int)>& title_of = {}) {
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < n; i += kThreads) {
+        json::object doc = user_doc(prefix + std::to_string(i));
+        if (title_of) {
+          if (auto title = title_of(i)) doc["title"] = *title;
+        }
+        auto r = store.create(tenant, ResourceKind::user, doc, {});
+        EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().detail);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+}
+
+// Every id of a query, by index paging (the reference order).
+std::vector<std::string> all_ids(Store& store, TenantId tenant, ListQuery q) {
+  q.cursor.reset();
+  q.start_index = 1;
+  q.count = 100000;
+  auto page = store.list(tenant, ResourceKind::user, q);
+  EXPECT_TRUE(page.ok());
+  return page.ok() ? ids_of(*page) : std::vector<std::string>();
+}
+
+struct Walk {
+  std::vector<std::vector<std::string>> pages;
+  std::vector<ListPage> raw;
+};
+
+// Follows next cursors from the first page (or back along previous cursors from `start`).
+Walk walk(Store& store, TenantId tenant, const ListQuery& q, bool backward = false,
+          std::optional<std::string> start = std::string()) {
+  Walk out;
+  std::optional<std::string> cursor = std::move(start);
+  for (int guard = 0; cursor && guard < 1000; ++guard) {
+    auto page = store.list(tenant, ResourceKind::user, with_cursor(q, cursor));
+    EXPECT_TRUE(page.ok()) << (page.ok() ? "" : page.error().detail);
+    if (!page.ok()) break;
+    out.pages.push_back(ids_of(*page));
+    cursor = backward ? page->previous_cursor : page->next_cursor;
+    out.raw.push_back(std::move(*page));
+  }
+  return out;
+}
+
+std::vector<std::string> flatten(const std::vector<std::vector<std::string>>& pages) {
+  std::vector<std::string> all;
+  for (const auto& p : pages) all.insert(all.end(), p.begin(), p.end());
+  return all;
+}
+
+TEST_P(StoreContract, CursorWalksForwardAndBackThroughEveryRowOnce) {
+  make_users(*store_, tenant_, 250, "walker");
+  const std::vector<std::string> expected = all_ids(*store_, tenant_, query());
+  ASSERT_EQ(expected.size(), 250u);
+
+  const Walk forward = walk(*store_, tenant_, query(1, 100));
+  ASSERT_EQ(forward.pages.size(), 3u);
+  EXPECT_EQ(forward.pages[0].size(), 100u);
+  EXPECT_EQ(forward.pages[1].size(), 100u);
+  EXPECT_EQ(forward.pages[2].size(), 50u);
+  EXPECT_EQ(flatten(forward.pages), expected);
+  for (const ListPage& page : forward.raw) EXPECT_EQ(page.total, 250);
+  EXPECT_FALSE(forward.raw[0].previous_cursor);
+  EXPECT_TRUE(forward.raw[1].previous_cursor);
+  EXPECT_TRUE(forward.raw[2].previous_cursor);
+  EXPECT_FALSE(forward.raw[2].next_cursor);
+  // URL-safe text.
+  for (const char c : *forward.raw[0].next_cursor) {
+    EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') << c;
+  }
+
+  // Back from the last page: exactly the earlier pages, the first without a previous cursor.
+  const Walk back = walk(*store_, tenant_, query(1, 100), true, forward.raw[2].previous_cursor);
+  ASSERT_EQ(back.pages.size(), 2u);
+  EXPECT_EQ(back.pages[0], forward.pages[1]);
+  EXPECT_EQ(back.pages[1], forward.pages[0]);
+  EXPECT_FALSE(back.raw[1].previous_cursor);
+  ASSERT_TRUE(back.raw[1].next_cursor);
+  // And forward again from a page reached backwards.
+  auto again = store_->list(tenant_, ResourceKind::user,
+                            with_cursor(query(1, 100), back.raw[1].next_cursor));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(ids_of(*again), forward.pages[1]);
+
+  // The page size may change between pages; startIndex is ignored with a cursor.
+  auto small = store_->list(tenant_, ResourceKind::user,
+                            with_cursor(query(77, 3), forward.raw[0].next_cursor));
+  ASSERT_TRUE(small.ok());
+  EXPECT_THAT(ids_of(*small), ElementsAre(expected[100], expected[101], expected[102]));
+}
+
+TEST_P(StoreContract, CursorFollowsSortOrderFilterAndMissingValues) {
+  // Titles with ties and gaps: ties and missing values order by creation.
+  make_users(*store_, tenant_, 60, "sorted", [](int i) -> std::optional<std::string> {
+    if (i % 7 == 0) return std::nullopt;
+    return "T" + std::to_string(i % 5);
+  });
+  auto filter = scim::parse_filter(R"(userName sw "sorted1" or userName ew "7")");
+  ASSERT_TRUE(filter.ok());
+  for (const SortOrder order : {SortOrder::ascending, SortOrder::descending}) {
+    for (const char* by : {"userName", "title"}) {
+      for (const scim::Filter* f : std::vector<const scim::Filter*>{nullptr, &*filter}) {
+        ListQuery q = sorted(scim::AttrPath{"", by, ""}, order, 4);
+        q.filter = f;
+        const std::vector<std::string> expected = all_ids(*store_, tenant_, q);
+        ASSERT_FALSE(expected.empty());
+        const Walk forward = walk(*store_, tenant_, q);
+        EXPECT_EQ(flatten(forward.pages), expected) << by;
+        for (const ListPage& page : forward.raw) {
+          EXPECT_EQ(page.total, static_cast<std::int64_t>(expected.size()));
+        }
+        const Walk back = walk(*store_, tenant_, q, true, forward.raw.back().previous_cursor);
+        std::vector<std::vector<std::string>> back_pages = back.pages;
+        std::reverse(back_pages.begin(), back_pages.end());
+        back_pages.push_back(forward.pages.back());
+        EXPECT_EQ(flatten(back_pages), expected) << by;
+      }
+    }
+  }
+  // userName descending, spelled out.
+  ListQuery desc = sorted(scim::AttrPath{"", "userName", ""}, SortOrder::descending, 25);
+  const Walk names = walk(*store_, tenant_, desc);
+  std::vector<std::string> user_names;
+  for (const ListPage& page : names.raw) {
+    for (const Resource& r : page.items) user_names.emplace_back(r.doc.at("userName").as_string());
+  }
+  ASSERT_EQ(user_names.size(), 60u);
+  EXPECT_TRUE(std::is_sorted(user_names.rbegin(), user_names.rend()));
+}
+
+TEST_P(StoreContract, CursorPagesNeitherRepeatNorSkipRowsThatStayPut) {
+  make_users(*store_, tenant_, 40, "stay");
+  for (const bool by_name : {false, true}) {
+    ListQuery q = by_name ? sorted(scim::AttrPath{"", "userName", ""}, SortOrder::ascending, 10)
+                          : query(1, 10);
+    const std::vector<std::string> before = all_ids(*store_, tenant_, q);
+    std::vector<std::string> seen;
+    std::set<std::string> removed;
+    auto page = store_->list(tenant_, ResourceKind::user, with_cursor(q, ""));
+    ASSERT_TRUE(page.ok());
+    int round = 0;
+    while (true) {
+      for (const auto& id : ids_of(*page)) seen.push_back(id);
+      if (!page->next_cursor) break;
+      // Between pages: delete a row already seen and one not yet seen, add rows that sort
+      // before and after the cursor.
+      const std::string seen_victim = seen[seen.size() / 2];
+      if (!removed.contains(seen_victim)) {
+        ASSERT_TRUE(store_->remove(tenant_, ResourceKind::user, seen_victim, {}).ok());
+        removed.insert(seen_victim);
+      }
+      for (const auto& id : before) {
+        if (std::find(seen.begin(), seen.end(), id) == seen.end() && !removed.contains(id)) {
+          ASSERT_TRUE(store_->remove(tenant_, ResourceKind::user, id, {}).ok());
+          removed.insert(id);
+          break;
+        }
+      }
+      make_user("aaa-early" + std::to_string(by_name) + "-" + std::to_string(round));
+      make_user("zzz-late" + std::to_string(by_name) + "-" + std::to_string(round));
+      ++round;
+      page = store_->list(tenant_, ResourceKind::user, with_cursor(q, page->next_cursor));
+      ASSERT_TRUE(page.ok()) << page.error().detail;
+    }
+    const std::set<std::string> unique(seen.begin(), seen.end());
+    EXPECT_EQ(unique.size(), seen.size()) << "a row was returned twice";
+    for (const auto& id : before) {
+      if (!removed.contains(id)) {
+        EXPECT_TRUE(unique.contains(id)) << "skipped " << id;
+      }
+    }
+    // Refill for the next round.
+    make_users(*store_, tenant_, static_cast<int>(removed.size()),
+               std::string("refill") + (by_name ? "n" : "s"));
+  }
+}
+
+TEST_P(StoreContract, CursorAfterEverythingPastItWasDeletedLeadsBack) {
+  make_users(*store_, tenant_, 6, "gone");
+  const std::vector<std::string> ids = all_ids(*store_, tenant_, query());
+  auto first = store_->list(tenant_, ResourceKind::user, with_cursor(query(1, 3), ""));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->next_cursor);
+  for (std::size_t i = 3; i < ids.size(); ++i) {
+    ASSERT_TRUE(store_->remove(tenant_, ResourceKind::user, ids[i], {}).ok());
+  }
+  auto empty =
+      store_->list(tenant_, ResourceKind::user, with_cursor(query(1, 3), first->next_cursor));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->items.empty());
+  EXPECT_EQ(empty->total, 3);
+  EXPECT_FALSE(empty->next_cursor);
+  ASSERT_TRUE(empty->previous_cursor);
+  auto back =
+      store_->list(tenant_, ResourceKind::user, with_cursor(query(1, 3), empty->previous_cursor));
+  ASSERT_TRUE(back.ok());
+  EXPECT_THAT(ids_of(*back), ElementsAre(ids[0], ids[1], ids[2]));
+  EXPECT_FALSE(back->previous_cursor);
+}
+
+TEST_P(StoreContract, CursorsFromOtherQueriesOrGarbageAreInvalid) {
+  make_users(*store_, tenant_, 5, "check");
+  auto filter = scim::parse_filter(R"(userName sw "check")");
+  auto other_filter = scim::parse_filter(R"(userName sw "chec")");
+  ASSERT_TRUE(filter.ok() && other_filter.ok());
+  ListQuery base = sorted(scim::AttrPath{"", "userName", ""}, SortOrder::ascending, 2);
+  base.filter = &*filter;
+  auto first = store_->list(tenant_, ResourceKind::user, with_cursor(base, ""));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->next_cursor);
+  const std::string cursor = *first->next_cursor;
+  EXPECT_TRUE(store_->list(tenant_, ResourceKind::user, with_cursor(base, cursor)).ok());
+
+  auto expect_invalid = [&](const ListQuery& q, ResourceKind kind = ResourceKind::user,
+                            TenantId tenant = 0) {
+    auto r = store_->list(tenant == 0 ? tenant_ : tenant, kind, q);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::invalid_cursor) << r.error().detail;
+  };
+  ListQuery other = base;
+  other.filter = &*other_filter;
+  expect_invalid(with_cursor(other, cursor));
+  other = base;
+  other.filter = nullptr;
+  expect_invalid(with_cursor(other, cursor));
+  other = base;
+  other.sort_order = SortOrder::descending;
+  expect_invalid(with_cursor(other, cursor));
+  other = base;
+  other.sort_by = scim::AttrPath{"", "title", ""};
+  expect_invalid(with_cursor(other, cursor));
+  other = base;
+  other.sort_by.reset();
+  expect_invalid(with_cursor(other, cursor));
+  // A users cursor on groups (a query both kinds accept).
+  make_group("g1");
+  auto plain = store_->list(tenant_, ResourceKind::user, with_cursor(query(1, 2), ""));
+  ASSERT_TRUE(plain.ok());
+  ASSERT_TRUE(plain->next_cursor);
+  expect_invalid(with_cursor(query(1, 2), plain->next_cursor), ResourceKind::group);
+  auto beta = store_->create_tenant("beta");
+  ASSERT_TRUE(beta.ok());
+  expect_invalid(with_cursor(base, cursor), ResourceKind::user, beta->id);
+
+  for (const std::string& garbage :
+       {std::string("!!!"), std::string("abc"), std::string("AAAA"), cursor + "=",
+        cursor.substr(0, cursor.size() - 1), cursor.substr(1), std::string(200, 'A'),
+        std::string("eyJhIjoxfQ")}) {
+    expect_invalid(with_cursor(base, garbage));
+  }
+  // The count does not take part: count 0 still checks the cursor.
+  other = base;
+  other.count = 0;
+  expect_invalid(with_cursor(other, "not a cursor"));
+}
+
+TEST_P(StoreContract, CursorWithCountZeroGivesOnlyTheTotal) {
+  make_users(*store_, tenant_, 5, "zero");
+  auto first = store_->list(tenant_, ResourceKind::user, with_cursor(query(1, 2), ""));
+  ASSERT_TRUE(first.ok());
+  for (const std::optional<std::string>& cursor :
+       {std::optional<std::string>(""), first->next_cursor}) {
+    auto page = store_->list(tenant_, ResourceKind::user, with_cursor(query(1, 0), cursor));
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->total, 5);
+    EXPECT_TRUE(page->items.empty());
+    EXPECT_FALSE(page->next_cursor);
+    EXPECT_FALSE(page->previous_cursor);
+  }
+  // An empty result has no cursors.
+  auto none = scim::parse_filter(R"(userName eq "nobody")");
+  ASSERT_TRUE(none.ok());
+  ListQuery q = filtered(*none);
+  auto empty = store_->list(tenant_, ResourceKind::user, with_cursor(q, ""));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->total, 0);
+  EXPECT_FALSE(empty->next_cursor);
+  EXPECT_FALSE(empty->previous_cursor);
+  // Index paging never returns cursors.
+  auto indexed = store_->list(tenant_, ResourceKind::user, query(1, 2));
+  ASSERT_TRUE(indexed.ok());
+  EXPECT_FALSE(indexed->next_cursor);
 }
 
 // --- concurrency ---------------------------------------------------------------------------

@@ -672,8 +672,7 @@ Result<SqlFragment> filter_to_sql(ResourceKind kind, const Filter& filter) {
   return SqlFragment{std::move(sql), std::move(translator.params)};
 }
 
-Result<SqlFragment> order_by_sql(ResourceKind kind, const scim::AttrPath& sort_by,
-                                 bool descending) {
+Result<std::optional<std::string>> sort_key_sql(ResourceKind kind, const scim::AttrPath& sort_by) {
   auto resolved = scim::resolve(kind, sort_by);
   if (!resolved.ok()) return make_error(Errc::invalid_filter, resolved.error().detail);
   const AttributeDef& attr = *resolved->attr;
@@ -717,9 +716,16 @@ Result<SqlFragment> order_by_sql(ResourceKind kind, const scim::AttrPath& sort_b
     expr = "json_extract(r.doc, " + sql_literal(path) + ")";
     if (is_string_type(def.type) && !def.case_exact) expr = "lower(" + expr + ")";
   }
-  if (expr.empty()) return SqlFragment{"r.seq", {}};
+  if (expr.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(expr));
+}
+
+Result<SqlFragment> order_by_sql(ResourceKind kind, const scim::AttrPath& sort_by,
+                                 bool descending) {
+  SCIMD_ASSIGN_OR_RETURN(const std::optional<std::string> expr, sort_key_sql(kind, sort_by));
+  if (!expr) return SqlFragment{"r.seq", {}};
   return SqlFragment{
-      "(" + expr + " IS NULL), " + expr + (descending ? " DESC" : " ASC") + ", r.seq", {}};
+      "(" + *expr + " IS NULL), " + *expr + (descending ? " DESC" : " ASC") + ", r.seq", {}};
 }
 
 }  // namespace scimd::store::sqlite

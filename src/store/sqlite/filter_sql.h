@@ -4,6 +4,7 @@
 // names, quoted. Semantics follow scim::matches() (tests/store/filter_sql_test.cpp checks).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct SqlFragment {
 // columns). The filter must have passed scim::validate_filter. Errors: invalid_filter for
 // a path that does not resolve.
 Result<SqlFragment> filter_to_sql(scim::ResourceKind kind, const scim::Filter& filter);
+
+// The SQL expression sortBy orders by (over row `r`), or nullopt when the attribute has nothing
+// sortable (creation order). Errors: invalid_filter for a path that does not resolve.
+Result<std::optional<std::string>> sort_key_sql(scim::ResourceKind kind,
+                                                const scim::AttrPath& sort_by);
 
 // An ORDER BY list for sortBy: resources without the attribute last, ties in creation order.
 Result<SqlFragment> order_by_sql(scim::ResourceKind kind, const scim::AttrPath& sort_by,

@@ -7,7 +7,9 @@
 
 #include "core/ids.h"
 #include "core/text.h"
+#include "store/cursor.h"
 #include "store/sqlite/filter_sql.h"
+#include "store/sqlite/keyset_sql.h"
 #include "store/sqlite/migrations.h"
 
 namespace scimd::store::sqlite {
@@ -553,8 +555,7 @@ namespace {
 struct ListSql {
   std::string where;
   std::vector<SqlValue> params;  // after the tenant id
-  std::string order_by;
-  std::vector<SqlValue> order_params;
+  SortSpec sort;
 };
 
 Result<ListSql> list_sql(ResourceKind kind, const ListQuery& query) {
@@ -566,48 +567,186 @@ Result<ListSql> list_sql(ResourceKind kind, const ListQuery& query) {
     out.params = std::move(cond.params);
   }
   if (query.sort_by) {
-    SCIMD_ASSIGN_OR_RETURN(
-        SqlFragment order,
-        order_by_sql(kind, *query.sort_by, query.sort_order == SortOrder::descending));
-    out.order_by = order.sql;
-    out.order_params = std::move(order.params);
-  } else {
-    out.order_by = "r.seq";
+    SCIMD_ASSIGN_OR_RETURN(out.sort.key, sort_key_sql(kind, *query.sort_by));
+    out.sort.descending = query.sort_order == SortOrder::descending;
   }
   return out;
+}
+
+// A prepared statement over list_sql's WHERE, with `side` (a keyset condition) ANDed on.
+Result<Statement> prepare_list(Connection& db, TenantId tenant, const ListSql& sql,
+                               std::string_view select, const SqlFragment* side,
+                               std::string_view tail) {
+  std::string text = "SELECT " + std::string(select) + sql.where;
+  if (side != nullptr) text += " AND " + side->sql;
+  text += tail;
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare(text));
+  stmt.bind(1, tenant);
+  stmt.bind_all(sql.params, 2);
+  if (side != nullptr) stmt.bind_all(side->params, 2 + static_cast<int>(sql.params.size()));
+  return stmt;
+}
+
+// --- cursor paging -------------------------------------------------------------------------
+
+// A listed row with its position in the list order.
+struct KeyedRow {
+  Resource resource;
+  CursorPosition::Key key;
+  std::int64_t seq = 0;
+};
+
+CursorPosition::Key read_key(const Statement& stmt, int column, bool sorted) {
+  if (!sorted) return std::monostate();
+  switch (stmt.column_type(column)) {
+    case SQLITE_NULL:
+      return nullptr;
+    case SQLITE_INTEGER:
+      return stmt.column_int(column);
+    case SQLITE_FLOAT:
+      return stmt.column_double(column);
+    default:
+      return stmt.column_text(column);
+  }
+}
+
+// Up to `limit` rows on `side` of a boundary (all rows when null), in the list order or its
+// reverse.
+Result<std::vector<KeyedRow>> select_keyed(Connection& db, TenantId tenant, const ListSql& sql,
+                                           const SqlFragment* side, bool reversed,
+                                           std::int64_t limit) {
+  const std::string columns = std::string(kResourceColumns) + ", " +
+                              (sql.sort.key ? *sql.sort.key : std::string("NULL")) + ", r.seq";
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, prepare_list(db, tenant, sql, columns, side,
+                                                      " ORDER BY " + order_by(sql.sort, reversed) +
+                                                          " LIMIT " + std::to_string(limit)));
+  std::vector<KeyedRow> rows;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return rows;
+    SCIMD_ASSIGN_OR_RETURN(Resource r, read_resource(stmt));
+    rows.push_back({std::move(r), read_key(stmt, 5, sql.sort.key.has_value()), stmt.column_int(6)});
+  }
+}
+
+Result<bool> any_row(Connection& db, TenantId tenant, const ListSql& sql, const SqlFragment& side) {
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, prepare_list(db, tenant, sql, "1", &side, " LIMIT 1"));
+  return stmt.step();
+}
+
+// Fills page.items and the cursors for the page at `from` (nullopt: the first page).
+Status cursor_page(Connection& db, TenantId tenant, const ListSql& sql, std::int64_t count,
+                   const std::optional<CursorPosition>& from, const std::string& shape,
+                   ListPage& page) {
+  using Direction = CursorPosition::Direction;
+  const bool forward = !from || from->direction == Direction::next;
+  std::optional<SqlFragment> side;
+  if (from) {
+    side = keyset_condition(sql.sort, from->key, from->seq, forward, from->include_boundary);
+  }
+  // One row more than asked says whether rows follow in the reading direction.
+  SCIMD_ASSIGN_OR_RETURN(
+      std::vector<KeyedRow> rows,
+      select_keyed(db, tenant, sql, side ? &*side : nullptr, !forward, count + 1));
+  const bool more_in_direction = static_cast<std::int64_t>(rows.size()) > count;
+  if (more_in_direction) rows.pop_back();
+  if (!forward) std::reverse(rows.begin(), rows.end());
+
+  auto cursor = [&](Direction direction, const CursorPosition::Key& key, std::int64_t seq,
+                    bool include_boundary) {
+    return encode_cursor(CursorPosition{direction, include_boundary, shape, key, seq});
+  };
+  // Whether any row lies on a side of a boundary (exact even after inserts and deletes).
+  auto any_beside = [&](const CursorPosition::Key& key, std::int64_t seq, bool after,
+                        bool include_boundary) {
+    return any_row(db, tenant, sql, keyset_condition(sql.sort, key, seq, after, include_boundary));
+  };
+
+  if (!rows.empty()) {
+    const KeyedRow& first = rows.front();
+    const KeyedRow& last = rows.back();
+    bool has_next = more_in_direction;
+    bool has_previous = more_in_direction;
+    if (forward) {
+      has_previous = false;
+      if (from) {
+        SCIMD_ASSIGN_OR_RETURN(has_previous, any_beside(first.key, first.seq, false, false));
+      }
+    } else {
+      SCIMD_ASSIGN_OR_RETURN(has_next, any_beside(last.key, last.seq, true, false));
+    }
+    if (has_next) page.next_cursor = cursor(Direction::next, last.key, last.seq, false);
+    if (has_previous) {
+      page.previous_cursor = cursor(Direction::previous, first.key, first.seq, false);
+    }
+  } else if (from) {
+    // Nothing is left past the cursor (its rows were deleted): the other side of the same
+    // boundary, with the boundary row on that side, is where the client can go back to.
+    const bool include = !from->include_boundary;
+    SCIMD_ASSIGN_OR_RETURN(const bool other_side,
+                           any_beside(from->key, from->seq, !forward, include));
+    if (other_side) {
+      (forward ? page.previous_cursor : page.next_cursor) =
+          cursor(forward ? Direction::previous : Direction::next, from->key, from->seq, include);
+    }
+  }
+  for (KeyedRow& row : rows) page.items.push_back(std::move(row.resource));
+  return {};
+}
+
+// The decoded cursor of a query (nullopt for "", the first page). Errors: invalid_cursor.
+Result<std::optional<CursorPosition>> read_cursor(const std::string& text, const ListSql& sql,
+                                                  const std::string& shape) {
+  if (text.empty()) return std::optional<CursorPosition>();
+  SCIMD_ASSIGN_OR_RETURN(CursorPosition position, decode_cursor(text));
+  if (position.shape != shape) {
+    return make_error(Errc::invalid_cursor,
+                      "cursor was made for another query (filter, sortBy or sortOrder differ)");
+  }
+  if (std::holds_alternative<std::monostate>(position.key) == sql.sort.key.has_value()) {
+    return make_error(Errc::invalid_cursor, "cursor does not fit the query's order");
+  }
+  return std::optional<CursorPosition>(std::move(position));
 }
 
 }  // namespace
 
 Result<ListPage> SqliteStore::list(TenantId tenant, ResourceKind kind, const ListQuery& query) {
   SCIMD_ASSIGN_OR_RETURN(const ListSql sql, list_sql(kind, query));
+  const std::string shape = query.cursor ? query_shape(tenant, kind, query) : std::string();
+  std::optional<CursorPosition> from;
+  if (query.cursor) {
+    SCIMD_ASSIGN_OR_RETURN(from, read_cursor(*query.cursor, sql, shape));
+  }
+
   auto db = reads_->acquire();
   ReadTransaction txn(*db);
   SCIMD_TRY(txn.begin());
   ListPage page;
   {
-    SCIMD_ASSIGN_OR_RETURN(Statement count, db->prepare("SELECT COUNT(*)" + sql.where));
-    count.bind(1, tenant);
-    count.bind_all(sql.params, 2);
+    SCIMD_ASSIGN_OR_RETURN(Statement count,
+                           prepare_list(*db, tenant, sql, "COUNT(*)", nullptr, ""));
     SCIMD_ASSIGN_OR_RETURN(const bool row, count.step());
     if (row) page.total = count.column_int(0);
   }
-  const std::int64_t offset = std::max<std::int64_t>(query.start_index, 1) - 1;
-  if (query.count <= 0 || offset >= page.total) return page;
-  SCIMD_ASSIGN_OR_RETURN(Statement select,
-                         db->prepare("SELECT " + std::string(kResourceColumns) + sql.where +
-                                     " ORDER BY " + sql.order_by + " LIMIT ? OFFSET ?"));
-  select.bind(1, tenant);
-  select.bind_all(sql.params, 2);
-  const int next = 2 + static_cast<int>(sql.params.size());
-  select.bind_all(sql.order_params, next);
-  const int limit_index = next + static_cast<int>(sql.order_params.size());
-  select.bind(limit_index, query.count).bind(limit_index + 1, offset);
-  while (true) {
-    SCIMD_ASSIGN_OR_RETURN(const bool row, select.step());
-    if (!row) break;
-    SCIMD_ASSIGN_OR_RETURN(Resource r, read_resource(select));
-    page.items.push_back(std::move(r));
+  if (query.count <= 0) return page;
+  if (query.cursor) {
+    SCIMD_TRY(cursor_page(*db, tenant, sql, query.count, from, shape, page));
+  } else {
+    const std::int64_t offset = std::max<std::int64_t>(query.start_index, 1) - 1;
+    if (offset >= page.total) return page;
+    SCIMD_ASSIGN_OR_RETURN(
+        Statement select,
+        prepare_list(*db, tenant, sql, kResourceColumns, nullptr,
+                     " ORDER BY " + order_by(sql.sort, false) + " LIMIT ? OFFSET ?"));
+    const int limit_index = 2 + static_cast<int>(sql.params.size());
+    select.bind(limit_index, query.count).bind(limit_index + 1, offset);
+    while (true) {
+      SCIMD_ASSIGN_OR_RETURN(const bool row, select.step());
+      if (!row) break;
+      SCIMD_ASSIGN_OR_RETURN(Resource r, read_resource(select));
+      page.items.push_back(std::move(r));
+    }
   }
   for (Resource& r : page.items) SCIMD_TRY(load_fetched(*db, tenant, kind, query.fetch, r));
   return page;
@@ -617,17 +756,16 @@ Result<std::string> SqliteStore::explain_list(TenantId tenant, ResourceKind kind
                                               const ListQuery& query) {
   SCIMD_ASSIGN_OR_RETURN(const ListSql sql, list_sql(kind, query));
   auto db = reads_->acquire();
-  SCIMD_ASSIGN_OR_RETURN(Statement plan,
-                         db->prepare("EXPLAIN QUERY PLAN SELECT " + std::string(kResourceColumns) +
-                                     sql.where + " ORDER BY " + sql.order_by));
-  plan.bind(1, tenant);
-  plan.bind_all(sql.params, 2);
-  plan.bind_all(sql.order_params, 2 + static_cast<int>(sql.params.size()));
+  const std::string text = "EXPLAIN QUERY PLAN SELECT " + std::string(kResourceColumns) +
+                           sql.where + " ORDER BY " + order_by(sql.sort, false);
+  SCIMD_ASSIGN_OR_RETURN(Statement explain, db->prepare(text));
+  explain.bind(1, tenant);
+  explain.bind_all(sql.params, 2);
   std::string out;
   while (true) {
-    SCIMD_ASSIGN_OR_RETURN(const bool row, plan.step());
+    SCIMD_ASSIGN_OR_RETURN(const bool row, explain.step());
     if (!row) return out;
-    out += plan.column_text(3);
+    out += explain.column_text(3);
     out += '\n';
   }
 }
