@@ -103,6 +103,9 @@ if JOBS=$JOBS bash scripts/build-release.sh; then
   run_ctest "release ctest" build/release
 else
   step_failed "release build" "see the compiler output above"
+  # The server alone may still build (a broken test file does not stop it): then the Postman
+  # run below still gives its verdict.
+  if JOBS=$JOBS bash scripts/build-release.sh scimd; then RELEASE_OK=1; fi
 fi
 
 # ---------------------------------------------------------------- 3. ASan + UBSan
@@ -111,8 +114,11 @@ if [ "$SKIP_ASAN" = 1 ]; then
 else
   banner "ASan+UBSan build (build/asan)"
   t0=$(date +%s)
+  # GCC 12 with -fsanitize reports false -Wmaybe-uninitialized inside libstdc++ (std::regex's
+  # std::function states): that one stays a warning here, every other warning is an error.
   if configure build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-    -DSCIMD_SANITIZE=ON -DSCIMD_TESTS=ON && ninja -C build/asan -j"$JOBS"; then
+    -DCMAKE_CXX_FLAGS="-Wno-error=maybe-uninitialized" -DSCIMD_SANITIZE=ON -DSCIMD_TESTS=ON &&
+    ninja -C build/asan -j"$JOBS"; then
     note "asan+ubsan build" "ok ($(elapsed "$t0"))"
     banner "ASan+UBSan ctest"
     run_ctest "asan+ubsan ctest" build/asan \
