@@ -377,3 +377,38 @@ TEST_F(ServiceTest, StaleIfMatchLosesAfterAConcurrentWinner) {
 
 }  // namespace
 }  // namespace scimd::api::testing
+
+namespace scimd::api::testing {
+namespace {
+
+TEST_F(ServiceTest, CursorPagingWalksEveryUserOnce) {
+  for (int i = 0; i < 7; ++i) create_user("c" + std::to_string(i));
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  while (true) {
+    const Response r = call("GET", "/Users?count=3&cursor=" + cursor);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto page = json_of(r);
+    EXPECT_EQ(page.at("totalResults"), 7);
+    EXPECT_FALSE(page.contains("startIndex"));
+    EXPECT_EQ(page.contains("previousCursor"), pages > 0);
+    for (const auto& u : page.at("Resources").as_array()) seen.emplace_back(u.at("userName").as_string());
+    ++pages;
+    if (!page.contains("nextCursor")) break;
+    cursor = std::string(page.at("nextCursor").as_string());
+    ASSERT_LT(pages, 10);
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen, (std::vector<std::string>{"c0", "c1", "c2", "c3", "c4", "c5", "c6"}));
+  const Response bad = call("GET", "/Users?cursor=not-a-cursor");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(json_of(bad).at("scimType"), "invalidCursor");
+  EXPECT_EQ(call("GET", "/Users?cursor=&startIndex=2").status, 400);
+  const auto spc = json_of(call("GET", "/ServiceProviderConfig"));
+  EXPECT_EQ(spc.at("pagination").at("cursor"), true);
+  EXPECT_EQ(spc.at("pagination").at("defaultPaginationMethod"), "index");
+}
+
+}  // namespace
+}  // namespace scimd::api::testing
