@@ -467,4 +467,50 @@ inline const std::vector<FilterCase>& filter_cases() {
   return cases;
 }
 
+// A sixth user whose second work email is not its first: a store that indexes only "the" work
+// email misses it. Kept apart from sample_resources() so the cases above keep their answers;
+// extra_user_cases() run over sample_resources(user) followed by this user.
+inline boost::json::object second_work_email_user() {
+  return boost::json::parse(R"({
+    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    "id": "u6",
+    "userName": "multi.mail",
+    "active": true,
+    "emails": [{"value": "First@Corp.example", "type": "work", "primary": true},
+               {"value": "second@corp.example", "type": "Work"},
+               {"value": "me@home.example", "type": "home"}],
+    "meta": {"resourceType": "User", "created": "2021-03-04T05:06:07.000Z",
+             "lastModified": "2021-03-04T05:06:07.000Z",
+             "location": "https://example.com/v2/Users/u6", "version": "W/\"6\""}
+  })")
+      .as_object();
+}
+
+// Email lookups over u1..u6 (ids in sample order).
+inline const std::vector<FilterCase>& extra_user_cases() {
+  constexpr auto U = ResourceKind::user;
+  static const std::vector<FilterCase> cases = {
+      {R"(emails[type eq "work"].value eq "second@corp.example")", {"u6"}, U},
+      {R"(emails[type eq "work"].value eq "SECOND@Corp.Example")", {"u6"}, U},
+      {R"(emails[type eq "work"].value eq "first@corp.example")", {"u6"}, U},
+      {R"(emails[type eq "home"].value eq "second@corp.example")", {}, U},
+      {R"(emails[type eq "work"].value eq "me@home.example")", {}, U},
+      {R"(emails[type eq "work" and value eq "second@corp.example"])", {"u6"}, U},
+      {R"(emails[value eq "me@home.example"])", {"u6"}, U},
+      {R"(emails[value eq "babs@jensen.org"])", {"u1"}, U},
+      {R"(emails.value eq "second@corp.example")", {"u6"}, U},
+      {R"(emails eq "Second@Corp.Example")", {"u6"}, U},
+      {R"(emails.value eq "bjensen@example.com")", {"u1"}, U},
+      {R"(emails.value eq "js@other.net")", {"u3"}, U},
+      // Dotted paths may match different elements: a work email and, elsewhere, this value.
+      {R"(emails.type eq "work" and emails.value eq "me@home.example")", {"u6"}, U},
+      {R"(not (emails.value eq "second@corp.example"))", {"u1", "u2", "u3", "u4", "u5"}, U},
+      {R"(emails[type eq "work"].value eq "second@corp.example" or userName eq "bjensen")",
+       {"u1", "u6"},
+       U},
+      {R"(emails[type eq "work"].value eq "second@corp.example" and active eq false)", {}, U},
+  };
+  return cases;
+}
+
 }  // namespace scimd::scim::testing

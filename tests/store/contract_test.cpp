@@ -552,6 +552,46 @@ TEST_P(StoreContract, ListByFilterFindsCaseInsensitiveUserName) {
   EXPECT_EQ(empty->total, 0);
 }
 
+TEST_P(StoreContract, EveryEmailIsFoundAndLookupsFollowUpdates) {
+  json::object doc = user_doc("mails");
+  doc["emails"] = json::array{json::object{{"value", "One@Corp.example"}, {"type", "work"}},
+                              json::object{{"value", "two@corp.example"}, {"type", "work"}}};
+  auto created = store_->create(tenant_, ResourceKind::user, doc, {});
+  ASSERT_TRUE(created.ok());
+  make_user("bystander");
+  auto find = [&](const std::string& text) {
+    auto filter = scim::parse_filter(text);
+    EXPECT_TRUE(filter.ok()) << text;
+    auto page = store_->list(tenant_, ResourceKind::user, filtered(*filter));
+    EXPECT_TRUE(page.ok()) << text;
+    return page.ok() ? ids_of(*page) : std::vector<std::string>{"error"};
+  };
+  const std::string by_second = R"(emails[type eq "work"].value eq "TWO@corp.example")";
+  const std::string by_third = R"(emails[type eq "work"].value eq "three@corp.example")";
+  EXPECT_THAT(find(by_second), ElementsAre(created->id));
+  EXPECT_THAT(find(R"(emails.value eq "one@corp.example")"), ElementsAre(created->id));
+
+  // Replace the second email: the old one is gone, the new one is found.
+  json::array emails{json::object{{"value", "One@Corp.example"}, {"type", "work"}},
+                     json::object{{"value", "three@corp.example"}, {"type", "work"}}};
+  ASSERT_TRUE(
+      store_->update(tenant_, ResourceKind::user, created->id, {}, {}, set_attr("emails", emails))
+          .ok());
+  EXPECT_TRUE(find(by_second).empty());
+  EXPECT_THAT(find(by_third), ElementsAre(created->id));
+
+  // Same email, other tenant: isolated.
+  auto other = store_->create_tenant("other");
+  ASSERT_TRUE(other.ok());
+  json::object look_alike = user_doc("mails");
+  look_alike["emails"] = emails;
+  ASSERT_TRUE(store_->create(other->id, ResourceKind::user, look_alike, {}).ok());
+  EXPECT_THAT(find(by_third), ElementsAre(created->id));
+
+  ASSERT_TRUE(store_->remove(tenant_, ResourceKind::user, created->id, {}).ok());
+  EXPECT_TRUE(find(by_third).empty());
+}
+
 // --- cursor paging (RFC 9865) --------------------------------------------------------------
 
 ListQuery with_cursor(ListQuery q, std::optional<std::string> cursor) {

@@ -49,7 +49,8 @@ class FilterSqlAgreement : public ::testing::Test {
                                                "manager":{"value":"bob-id"}}})");
     add_user("bob", R"({"userName":"bob","active":false,"title":"Manager",
       "name":{"familyName":"Jones"},
-      "emails":[{"value":"Bob@Work.com","type":"Work"}],
+      "emails":[{"value":"Bob@Work.com","type":"Work"},{"value":"bob2@work.com","type":"work"},
+                {"value":"bob@home.org","type":"home"},"loose"],
       ")" + std::string(kEnterprise) +
                         R"(":{"employeeNumber":"1002"}})");
     add_user("carol", R"({"userName":"carol_100%","displayName":"","emails":[],
@@ -182,6 +183,18 @@ const std::vector<std::string> kUserFilters = {
     R"(emails[type eq "work"].value eq "alice@work.com")",
     R"(emails[type eq "work"].value eq "BOB@work.com")",
     R"(emails[type eq "work"].value eq "d2@work.com")",
+    // Second and later emails are found too (one index row per email, not per user).
+    R"(emails[type eq "work"].value eq "BOB2@work.com")",
+    R"(emails[type eq "home"].value eq "bob2@work.com")",
+    R"(emails[type eq "WORK" and value eq "bob2@work.com"])",
+    R"(emails[value eq "bob@home.org"])",
+    R"(emails[value eq "bob@home.org" and primary eq true])",
+    R"(emails.value eq "dave@home.org")",
+    R"(emails.value eq "BOB2@WORK.COM")",
+    R"(emails eq "bob2@work.com")",
+    R"(emails.value eq "loose")",
+    R"(not (emails.value eq "bob2@work.com"))",
+    R"(emails.value eq "bob2@work.com" or userName eq "erin")",
     R"(emails[type eq "work" and value co "@work"])",
     R"(emails[type eq "home"])",
     R"(emails[not (type eq "work")])",
@@ -268,6 +281,10 @@ TEST_F(FilterSqlAgreement, KnownAnswers) {
               ElementsAre("alice"));
   EXPECT_THAT(run(ResourceKind::user, R"(emails[type eq "work"].value eq "bob@work.com")").first,
               ElementsAre("bob"));
+  EXPECT_THAT(run(ResourceKind::user, R"(emails[type eq "work"].value eq "bob2@work.com")").first,
+              ElementsAre("bob"));
+  EXPECT_THAT(run(ResourceKind::user, R"(emails.value eq "dave@home.org")").first,
+              ElementsAre("dave"));
   EXPECT_THAT(run(ResourceKind::user, R"(userName co "%")").first, ElementsAre("carol"));
   EXPECT_THAT(run(ResourceKind::user, R"(externalId eq "ext-1")").first, ElementsAre("alice"));
   EXPECT_THAT(run(ResourceKind::user, R"(title ne "Engineer")").first,
@@ -279,7 +296,7 @@ TEST_F(FilterSqlAgreement, KnownAnswers) {
 TEST(FilterSql, ValuesAreBoundNeverInterpolated) {
   auto filter = scim::parse_filter(R"(title eq "x' OR 1=1 --" and userName co "%_")");
   ASSERT_TRUE(filter.ok());
-  auto sql = filter_to_sql(ResourceKind::user, *filter);
+  auto sql = filter_to_sql(ResourceKind::user, *filter, 1);
   ASSERT_TRUE(sql.ok()) << sql.error().detail;
   EXPECT_EQ(sql->sql.find("OR 1=1"), std::string::npos) << sql->sql;
   EXPECT_EQ(sql->sql.find("%_"), std::string::npos) << sql->sql;

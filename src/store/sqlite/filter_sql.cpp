@@ -178,7 +178,7 @@ struct Element {
 
 class Translator {
  public:
-  explicit Translator(ResourceKind kind) : kind_(kind) {}
+  Translator(ResourceKind kind, std::int64_t tenant) : kind_(kind), tenant_(tenant) {}
 
   Result<std::string> compile(const Filter& f, bool need_bool, const Element* element) {
     switch (f.kind) {
@@ -409,6 +409,15 @@ class Translator {
     }
     if (common && name == "meta") return compile_meta(f, t, need_bool);
     if (!t.in_extension) {
+      // `emails.value eq "x"` (and `emails eq "x"`): user_emails narrows by index.
+      if (kind_ == ResourceKind::user && name == "emails" && t.sub != nullptr &&
+          t.sub->name == "value" && f.op == CompareOp::eq) {
+        if (const auto text = literal_text(f.value)) {
+          const std::string narrow = email_rows(to_lower(*text), std::nullopt);
+          SCIMD_ASSIGN_OR_RETURN(const std::string exact, compile_doc(f, t, false));
+          return "(" + narrow + " AND " + exact + ")";
+        }
+      }
       if (kind_ == ResourceKind::user && name == "userName" && t.sub == nullptr) {
         return single(f, *t.attr, column("r.user_name_lower", Operand::Form::text_lower),
                       need_bool);
@@ -495,13 +504,41 @@ class Translator {
 
   Result<std::string> compile_rows(const Filter& f, const Target& t, Element::Source source,
                                    bool need_bool) {
+    // `members.value eq "x"` (Entra's and Okta's membership checks): narrowed by index first.
+    std::string narrow;
+    if (t.sub != nullptr && t.sub->name == "value" && f.op == CompareOp::eq) {
+      if (const auto text = literal_text(f.value)) narrow = membership_rows(source, *text);
+    }
     const std::string m = next_alias("m");
     const std::string from = rows_exists(source, m);
     // `members pr`: any row (every row has a value).
     const Operand o =
         t.sub == nullptr ? column("1", Operand::Form::time_text) : row_operand(source, m, t.sub);
-    return compare_over(f, t.leaf(), o, need_bool, true,
-                        [&](const std::string& c) { return from + c + ")"; });
+    SCIMD_ASSIGN_OR_RETURN(std::string exact,
+                           compare_over(f, t.leaf(), o, need_bool, true,
+                                        [&](const std::string& c) { return from + c + ")"; }));
+    if (narrow.empty()) return exact;
+    return "(" + narrow + " AND " + exact + ")";
+  }
+
+  // Resources holding a membership row with this value (a member id for groups, a group id
+  // for users), as `r.seq IN (...)`: the list comes from the index on (tenant_id, member_id,
+  // group_id) or (tenant_id, group_id, member_id) and the rows by rowid, so a lookup reads the
+  // rows of one id instead of probing every resource (SQLite will not pick `r.id IN` over the
+  // seq order of the page). Ids are lower-case UUIDs (core/ids.h) and `value` is caseExact,
+  // so the literal is used as is.
+  std::string membership_rows(Element::Source source, const std::string& value) {
+    const std::string mi = next_alias("mi");
+    const std::string x = next_alias("x");
+    const bool members = source == Element::Source::member_row;
+    const std::string tenant = bind(tenant_);
+    const std::string id = bind(value);
+    const std::string held = members ? ".group_id" : ".member_id";
+    return "r.seq IN (SELECT " + x + ".seq FROM memberships " + mi + " JOIN " +
+           (members ? "groups " : "users ") + x + " ON " + x + ".tenant_id = " + mi +
+           ".tenant_id AND " + x + ".id = " + mi + held + " WHERE " + mi +
+           ".tenant_id = " + tenant + " AND " + mi + (members ? ".member_id = " : ".group_id = ") +
+           id + ")";
   }
 
   // meta.* from columns; meta.location and meta.version best effort without the base URL.
@@ -585,15 +622,19 @@ class Translator {
       SCIMD_ASSIGN_OR_RETURN(std::string cond, compile(inner, false, &element));
       return two_valued(cond, need_bool);
     }
-    const std::string e = next_alias("e");
     std::string prefix;
-    // Entra's `emails[type eq "work"].value eq "x"`: the work-email column narrows by index,
-    // the EXISTS below keeps the exact meaning.
+    // `emails[value eq "x"]` and Entra's `emails[type eq "work"].value eq "x"`: user_emails
+    // narrows by index (every email, not only the first), the EXISTS below keeps the exact
+    // meaning.
     if (kind_ == ResourceKind::user && !t.in_extension && t.attr->name == "emails") {
-      if (auto work = work_email_literal(inner)) {
-        prefix = "r.work_email_lower = " + bind(to_lower(*work)) + " AND ";
+      if (const ConjunctLiterals literals = conjunct_literals(inner); literals.value) {
+        prefix =
+            email_rows(to_lower(*literals.value),
+                       literals.type ? std::optional(to_lower(*literals.type)) : std::nullopt) +
+            " AND ";
       }
     }
+    const std::string e = next_alias("e");
     Element element{Element::Source::json, e + ".value", t.attr};
     SCIMD_ASSIGN_OR_RETURN(std::string cond, compile(inner, false, &element));
     const std::string exists = "EXISTS (SELECT 1 FROM json_each(r.doc, " + sql_literal(path) +
@@ -604,33 +645,51 @@ class Translator {
 
   Result<std::string> value_path_rows(const Filter& inner, const AttributeDef& parent,
                                       Element::Source source) {
+    std::string narrow;
+    if (const auto value = conjunct_literals(inner).value) {
+      narrow = membership_rows(source, *value) + " AND ";
+    }
     const std::string m = next_alias("m");
     Element element{source, m, &parent};
     const std::string from = rows_exists(source, m);
     SCIMD_ASSIGN_OR_RETURN(std::string cond, compile(inner, false, &element));
-    return from + cond + ")";
+    if (narrow.empty()) return from + cond + ")";
+    return "(" + narrow + from + cond + "))";
   }
 
-  // The value of `value eq "x"` when the inner filter is a conjunction that also holds
-  // `type eq "work"`.
-  static std::optional<std::string> work_email_literal(const Filter& inner) {
+  // The `value eq` and `type eq` literals among the conjuncts of an `attr[...]` filter, as
+  // the string comparison reads them; a match must have an element with both.
+  struct ConjunctLiterals {
+    std::optional<std::string> value;
+    std::optional<std::string> type;
+  };
+  static ConjunctLiterals conjunct_literals(const Filter& inner) {
     std::vector<const Filter*> conjuncts;
     collect_conjuncts(inner, conjuncts);
-    bool work = false;
-    std::optional<std::string> value;
+    ConjunctLiterals out;
     for (const Filter* c : conjuncts) {
       if (c->kind != Filter::Kind::compare || c->op != CompareOp::eq) continue;
       if (!c->path.urn.empty() || !c->path.sub.empty()) continue;
-      if (iequals(c->path.attr, "type") && c->value.is_string() &&
-          iequals(c->value.get_string(), "work")) {
-        work = true;
-      }
-      if (iequals(c->path.attr, "value") && c->value.is_string()) {
-        value = std::string(c->value.get_string());
-      }
+      if (iequals(c->path.attr, "value")) out.value = literal_text(c->value);
+      if (iequals(c->path.attr, "type")) out.type = literal_text(c->value);
     }
-    if (!work) return std::nullopt;
-    return value;
+    return out;
+  }
+
+  // Users with an email row of this (lower-cased) value, and type if given: a superset of the
+  // users whose `emails` match, found through the index user_emails(tenant_id, value_lower).
+  // Uncorrelated (the tenant is bound), so SQLite builds the list once and looks users up by
+  // rowid.
+  std::string email_rows(const std::string& value, const std::optional<std::string>& type) {
+    const std::string ue = next_alias("ue");
+    // One bind per statement: the order of `?` must be the order of params.
+    const std::string tenant = bind(tenant_);
+    const std::string value_param = bind(value);
+    std::string sql = "r.seq IN (SELECT " + ue + ".user_seq FROM user_emails " + ue + " WHERE " +
+                      ue + ".tenant_id = " + tenant + " AND " + ue +
+                      ".value_lower = " + value_param;
+    if (type) sql += " AND " + ue + ".type_lower = " + bind(*type);
+    return sql + ")";
   }
 
   static void collect_conjuncts(const Filter& f, std::vector<const Filter*>& out) {
@@ -661,13 +720,14 @@ class Translator {
   }
 
   ResourceKind kind_;
+  std::int64_t tenant_;
   int aliases_ = 0;
 };
 
 }  // namespace
 
-Result<SqlFragment> filter_to_sql(ResourceKind kind, const Filter& filter) {
-  Translator translator(kind);
+Result<SqlFragment> filter_to_sql(ResourceKind kind, const Filter& filter, std::int64_t tenant) {
+  Translator translator(kind, tenant);
   SCIMD_ASSIGN_OR_RETURN(std::string sql, translator.compile(filter, false, nullptr));
   return SqlFragment{std::move(sql), std::move(translator.params)};
 }

@@ -4,6 +4,7 @@
 // names, quoted. Semantics follow scim::matches() (tests/store/filter_sql_test.cpp checks).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,9 +21,11 @@ struct SqlFragment {
 };
 
 // A condition on row `r` of the kind's table (which has tenant_id, id, doc and the indexed
-// columns). The filter must have passed scim::validate_filter. Errors: invalid_filter for
-// a path that does not resolve.
-Result<SqlFragment> filter_to_sql(scim::ResourceKind kind, const scim::Filter& filter);
+// columns), for a query over `tenant`'s rows (side-table lookups are bound to it, so they
+// need no correlation with `r` and run once). The filter must have passed
+// scim::validate_filter. Errors: invalid_filter for a path that does not resolve.
+Result<SqlFragment> filter_to_sql(scim::ResourceKind kind, const scim::Filter& filter,
+                                  std::int64_t tenant);
 
 // The SQL expression sortBy orders by (over row `r`), or nullopt when the attribute has nothing
 // sortable (creation order). Errors: invalid_filter for a path that does not resolve.

@@ -83,10 +83,32 @@ constexpr std::string_view kV2 = R"sql(
 ALTER TABLE tenants ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
 )sql";
 
+// One row per email of a user (objects with a text `value`), so `emails.value eq` and Entra's
+// `emails[type eq "work"].value eq` find every email by index, not only the first work email
+// that users.work_email_lower holds (whose index goes). Rows come from the same json_each the
+// filter's exact check reads (kUserEmailsFill in migrations.h); deleting a user deletes them.
+// memberships_member gains group_id so `members[value eq X]` reads the member's groups from
+// the index alone.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE user_emails (
+  user_seq INTEGER NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+  tenant_id INTEGER NOT NULL,
+  type_lower TEXT,
+  value_lower TEXT NOT NULL
+);
+CREATE INDEX user_emails_user ON user_emails(user_seq);
+CREATE INDEX user_emails_value ON user_emails(tenant_id, value_lower);
+DROP INDEX users_work_email;
+DROP INDEX memberships_member;
+CREATE INDEX memberships_member ON memberships(tenant_id, member_id, group_id);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all = {kV1, kV2};
+  // v3 ends by filling user_emails for the users already stored.
+  static const std::string v3 = std::string(kV3) + std::string(kUserEmailsFill) + " 1;";
+  static const std::vector<std::string_view> all = {kV1, kV2, v3};
   return all;
 }
 

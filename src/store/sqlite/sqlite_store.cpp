@@ -239,6 +239,21 @@ Status check_tenant_exists(Connection& db, TenantId tenant) {
   return {};
 }
 
+// Rewrites a user's user_emails rows from its stored document (`fresh`: it has none yet).
+Status refresh_user_emails(Connection& db, TenantId tenant, std::string_view id, bool fresh) {
+  if (!fresh) {
+    SCIMD_ASSIGN_OR_RETURN(Statement clear,
+                           db.prepare("DELETE FROM user_emails WHERE user_seq = "
+                                      "(SELECT seq FROM users WHERE tenant_id = ? AND id = ?)"));
+    clear.bind(1, tenant).bind(2, id);
+    SCIMD_TRY(clear.run());
+  }
+  SCIMD_ASSIGN_OR_RETURN(Statement fill,
+                         db.prepare(std::string(kUserEmailsFill) + "u.tenant_id = ? AND u.id = ?"));
+  fill.bind(1, tenant).bind(2, id);
+  return fill.run();
+}
+
 // --- memberships ---------------------------------------------------------------------------
 
 // "User" or "Group" for an id of the tenant, or nullopt if it names nothing.
@@ -506,36 +521,71 @@ Result<std::optional<Tenant>> SqliteStore::find_token_owner(std::string_view sha
 
 // --- users and groups ----------------------------------------------------------------------
 
-Result<Resource> SqliteStore::create(TenantId tenant, ResourceKind kind, json::object doc,
-                                     const std::vector<scim::MemberRef>& members) {
+namespace {
+
+Resource new_resource(json::object doc, const std::string& when) {
   Resource created;
   created.id = new_resource_id();
-  created.created = now();
-  created.last_modified = created.created;
+  created.created = when;
+  created.last_modified = when;
   created.version = 1;
   created.doc = std::move(doc);
+  return created;
+}
+
+// Inserts a new resource (of a tenant known to exist) with its side rows: user_emails for
+// users, member rows for groups (created.members then holds them).
+Status insert_resource(Connection& db, TenantId tenant, ResourceKind kind, Resource& created,
+                       const std::vector<scim::MemberRef>& members) {
   const IndexRow row = index_row(kind, created.doc);
-  const std::string doc_text = json::serialize(created.doc);
+  SCIMD_TRY(check_unique(db, tenant, kind, row, created.doc, created.id));
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare("INSERT INTO " + std::string(table_of(kind)) +
+                 " (tenant_id, id, doc, version, created, last_modified, user_name_lower, "
+                 "display_name, display_name_lower, external_id, work_email_lower, active) "
+                 "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt.bind(1, tenant).bind(2, created.id).bind(3, json::serialize(created.doc));
+  stmt.bind(4, created.created).bind(5, created.last_modified);
+  bind_index_row(stmt, 6, row);
+  if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind);
+  if (kind == ResourceKind::user) {
+    SCIMD_TRY(refresh_user_emails(db, tenant, created.id, /*fresh=*/true));
+  }
+  if (kind == ResourceKind::group) {
+    SCIMD_TRY(add_members(db, tenant, created.id, members));
+    SCIMD_ASSIGN_OR_RETURN(created.members, load_members(db, tenant, created.id));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Resource> SqliteStore::create(TenantId tenant, ResourceKind kind, json::object doc,
+                                     const std::vector<scim::MemberRef>& members) {
+  Resource created = new_resource(std::move(doc), now());
   SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
     SCIMD_TRY(check_tenant_exists(db, tenant));
-    SCIMD_TRY(check_unique(db, tenant, kind, row, created.doc, created.id));
-    SCIMD_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.prepare("INSERT INTO " + std::string(table_of(kind)) +
-                   " (tenant_id, id, doc, version, created, last_modified, user_name_lower, "
-                   "display_name, display_name_lower, external_id, work_email_lower, active) "
-                   "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    stmt.bind(1, tenant).bind(2, created.id).bind(3, doc_text).bind(4, created.created);
-    stmt.bind(5, created.last_modified);
-    bind_index_row(stmt, 6, row);
-    if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind);
-    if (kind == ResourceKind::group) {
-      SCIMD_TRY(add_members(db, tenant, created.id, members));
-      SCIMD_ASSIGN_OR_RETURN(created.members, load_members(db, tenant, created.id));
+    return insert_resource(db, tenant, kind, created, members);
+  }));
+  return created;
+}
+
+Result<std::vector<std::string>> SqliteStore::create_batch(TenantId tenant, ResourceKind kind,
+                                                           std::vector<NewResource> resources) {
+  const std::string when = now();
+  std::vector<std::string> ids;
+  ids.reserve(resources.size());
+  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    SCIMD_TRY(check_tenant_exists(db, tenant));
+    for (NewResource& resource : resources) {
+      Resource created = new_resource(std::move(resource.doc), when);
+      SCIMD_TRY(insert_resource(db, tenant, kind, created, resource.members));
+      ids.push_back(std::move(created.id));
     }
     return {};
   }));
-  return created;
+  return ids;
 }
 
 Result<Resource> SqliteStore::get(TenantId tenant, ResourceKind kind, std::string_view id,
@@ -558,11 +608,11 @@ struct ListSql {
   SortSpec sort;
 };
 
-Result<ListSql> list_sql(ResourceKind kind, const ListQuery& query) {
+Result<ListSql> list_sql(TenantId tenant, ResourceKind kind, const ListQuery& query) {
   ListSql out;
   out.where = " FROM " + std::string(table_of(kind)) + " r WHERE r.tenant_id = ?";
   if (query.filter != nullptr) {
-    SCIMD_ASSIGN_OR_RETURN(SqlFragment cond, filter_to_sql(kind, *query.filter));
+    SCIMD_ASSIGN_OR_RETURN(SqlFragment cond, filter_to_sql(kind, *query.filter, tenant));
     out.where += " AND (" + cond.sql + ")";
     out.params = std::move(cond.params);
   }
@@ -574,10 +624,12 @@ Result<ListSql> list_sql(ResourceKind kind, const ListQuery& query) {
 }
 
 // A prepared statement over list_sql's WHERE, with `side` (a keyset condition) ANDed on.
+// `explain`: the statement's EXPLAIN QUERY PLAN instead.
 Result<Statement> prepare_list(Connection& db, TenantId tenant, const ListSql& sql,
                                std::string_view select, const SqlFragment* side,
-                               std::string_view tail) {
-  std::string text = "SELECT " + std::string(select) + sql.where;
+                               std::string_view tail, bool explain = false) {
+  std::string text = std::string(explain ? "EXPLAIN QUERY PLAN " : "") + "SELECT " +
+                     std::string(select) + sql.where;
   if (side != nullptr) text += " AND " + side->sql;
   text += tail;
   SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare(text));
@@ -610,16 +662,22 @@ CursorPosition::Key read_key(const Statement& stmt, int column, bool sorted) {
   }
 }
 
-// Up to `limit` rows on `side` of a boundary (all rows when null), in the list order or its
-// reverse.
+// The statement reading up to `limit` rows on `side` of a boundary (all rows when null), in
+// the list order or its reverse.
+Result<Statement> prepare_keyed(Connection& db, TenantId tenant, const ListSql& sql,
+                                const SqlFragment* side, bool reversed, std::int64_t limit,
+                                bool explain = false) {
+  const std::string columns = std::string(kResourceColumns) + ", " +
+                              (sql.sort.key ? *sql.sort.key : std::string("NULL")) + ", r.seq";
+  return prepare_list(
+      db, tenant, sql, columns, side,
+      " ORDER BY " + order_by(sql.sort, reversed) + " LIMIT " + std::to_string(limit), explain);
+}
+
 Result<std::vector<KeyedRow>> select_keyed(Connection& db, TenantId tenant, const ListSql& sql,
                                            const SqlFragment* side, bool reversed,
                                            std::int64_t limit) {
-  const std::string columns = std::string(kResourceColumns) + ", " +
-                              (sql.sort.key ? *sql.sort.key : std::string("NULL")) + ", r.seq";
-  SCIMD_ASSIGN_OR_RETURN(Statement stmt, prepare_list(db, tenant, sql, columns, side,
-                                                      " ORDER BY " + order_by(sql.sort, reversed) +
-                                                          " LIMIT " + std::to_string(limit)));
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, prepare_keyed(db, tenant, sql, side, reversed, limit));
   std::vector<KeyedRow> rows;
   while (true) {
     SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
@@ -712,7 +770,7 @@ Result<std::optional<CursorPosition>> read_cursor(const std::string& text, const
 }  // namespace
 
 Result<ListPage> SqliteStore::list(TenantId tenant, ResourceKind kind, const ListQuery& query) {
-  SCIMD_ASSIGN_OR_RETURN(const ListSql sql, list_sql(kind, query));
+  SCIMD_ASSIGN_OR_RETURN(const ListSql sql, list_sql(tenant, kind, query));
   const std::string shape = query.cursor ? query_shape(tenant, kind, query) : std::string();
   std::optional<CursorPosition> from;
   if (query.cursor) {
@@ -754,18 +812,32 @@ Result<ListPage> SqliteStore::list(TenantId tenant, ResourceKind kind, const Lis
 
 Result<std::string> SqliteStore::explain_list(TenantId tenant, ResourceKind kind,
                                               const ListQuery& query) {
-  SCIMD_ASSIGN_OR_RETURN(const ListSql sql, list_sql(kind, query));
+  SCIMD_ASSIGN_OR_RETURN(const ListSql sql, list_sql(tenant, kind, query));
   auto db = reads_->acquire();
-  const std::string text = "EXPLAIN QUERY PLAN SELECT " + std::string(kResourceColumns) +
-                           sql.where + " ORDER BY " + order_by(sql.sort, false);
-  SCIMD_ASSIGN_OR_RETURN(Statement explain, db->prepare(text));
-  explain.bind(1, tenant);
-  explain.bind_all(sql.params, 2);
+  auto prepare = [&]() -> Result<Statement> {
+    if (!query.cursor) {
+      return prepare_list(*db, tenant, sql, kResourceColumns, nullptr,
+                          " ORDER BY " + order_by(sql.sort, false) + " LIMIT ? OFFSET ?",
+                          /*explain=*/true);
+    }
+    // The page read of cursor paging (what list() runs after the count).
+    const std::string shape = query_shape(tenant, kind, query);
+    SCIMD_ASSIGN_OR_RETURN(const std::optional<CursorPosition> from,
+                           read_cursor(*query.cursor, sql, shape));
+    const bool forward = !from || from->direction == CursorPosition::Direction::next;
+    std::optional<SqlFragment> side;
+    if (from) {
+      side = keyset_condition(sql.sort, from->key, from->seq, forward, from->include_boundary);
+    }
+    return prepare_keyed(*db, tenant, sql, side ? &*side : nullptr, !forward, query.count + 1,
+                         /*explain=*/true);
+  };
+  SCIMD_ASSIGN_OR_RETURN(Statement plan, prepare());
   std::string out;
   while (true) {
-    SCIMD_ASSIGN_OR_RETURN(const bool row, explain.step());
+    SCIMD_ASSIGN_OR_RETURN(const bool row, plan.step());
     if (!row) return out;
-    out += explain.column_text(3);
+    out += plan.column_text(3);
     out += '\n';
   }
 }
@@ -806,6 +878,9 @@ Result<Resource> SqliteStore::update(TenantId tenant, ResourceKind kind, std::st
       bind_index_row(stmt, 3, row);
       stmt.bind(9, tenant).bind(10, current->id);
       if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind);
+      if (kind == ResourceKind::user && doc_changed) {
+        SCIMD_TRY(refresh_user_emails(db, tenant, current->id, /*fresh=*/false));
+      }
       current->doc = std::move(change.doc);
       current->version += 1;
       current->last_modified = when;
