@@ -103,8 +103,11 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Opens (creating and migrating as needed) the store named by a URL: "sqlite:PATH".
-  // Errors: invalid_value (unknown scheme), unavailable (cannot open).
+  // Opens (creating and migrating as needed) the store named by a URL: "sqlite:PATH", with
+  // options after the first '?': "sqlite:PATH?read_connections=8" (read_connections: size of
+  // the read-only connection pool, 1-64, default 4). Pairs are joined by '&'.
+  // Errors: invalid_value (unknown scheme, unknown option, bad value), unavailable (cannot
+  // open).
   static Result<std::unique_ptr<Store>> open(std::string_view url);
 
   // --- tenants and tokens -------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "store/sqlite/sqlite_store.h"
 #include "store/store_fixture.h"
 
 namespace scimd::store::testing {
@@ -944,6 +945,31 @@ TEST(StoreOpen, RejectsUnknownSchemesAndUnopenablePaths) {
   auto unopenable = Store::open("sqlite:/nonexistent-dir/for/sure/scimd.db");
   ASSERT_FALSE(unopenable.ok());
   EXPECT_EQ(unopenable.error().code, Errc::unavailable);
+}
+
+TEST(StoreOpen, SqliteUrlOptions) {
+  TempDir dir;
+  const std::string path = (dir.path() / "scimd.db").string();
+  auto opened = Store::open("sqlite:" + path + "?read_connections=7");
+  ASSERT_TRUE(opened.ok()) << opened.error().detail;
+  auto* sqlite = dynamic_cast<sqlite::SqliteStore*>(opened->get());
+  ASSERT_NE(sqlite, nullptr);
+  EXPECT_EQ(sqlite->read_connections(), 7);
+  EXPECT_TRUE((*opened)->create_tenant("acme").ok());
+  opened->reset();
+  auto plain = Store::open("sqlite:" + path);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(dynamic_cast<sqlite::SqliteStore*>(plain->get())->read_connections(), 4);
+  EXPECT_TRUE((*plain)->find_tenant("acme").ok());  // the same file, options aside
+
+  for (const std::string bad :
+       {"?read_connections=0", "?read_connections=65", "?read_connections=x",
+        "?read_connections=", "?read_connections", "?read_connections=2&cache=1", "?cache=1",
+        "?read_connections=2&", "?read_connections=2 "}) {
+    auto r = Store::open("sqlite:" + path + bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, Errc::invalid_value) << bad;
+  }
 }
 
 }  // namespace

@@ -8,6 +8,15 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 10000;
 
+// Memory per connection is bounded whatever the tenant size:
+// - page cache 8 MiB (cache_size in KiB when negative): holds the interior B-tree pages of
+//   every index of a million-user tenant, so a lookup costs one or two leaf reads; with the
+//   writer and four readers that is at most 40 MiB.
+// - reads through a 256 MiB memory map: hot pages live once in the OS page cache, shared by
+//   all connections (and reclaimable), instead of a private copy per connection. Databases
+//   beyond the map are read with ordinary I/O.
+constexpr std::string_view kMemoryPragmas = "PRAGMA cache_size=-8192; PRAGMA mmap_size=268435456;";
+
 bool is_transient(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
@@ -146,6 +155,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mo
     SCIMD_TRY(conn->exec("PRAGMA query_only=ON;"));
   }
   SCIMD_TRY(conn->exec("PRAGMA foreign_keys=ON;"));
+  SCIMD_TRY(conn->exec(kMemoryPragmas));
   return conn;
 }
 

@@ -86,11 +86,16 @@ class Connection {
   std::int64_t changes() const;
   bool in_transaction() const;  // false once SQLite rolled a failed transaction back itself
   sqlite3* handle() const { return db_; }
+  std::size_t cached_statements() const { return cache_.size(); }
+  static constexpr std::size_t max_cached_statements() { return kMaxCachedStatements; }
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
 
-  static constexpr std::size_t kMaxCachedStatements = 512;
+  // Filters and cursors make statement text vary with the query's shape (never with its
+  // values, which are bound), so the cache is capped: past the cap statements are prepared per
+  // use. A few hundred prepared statements take a few MiB.
+  static constexpr std::size_t kMaxCachedStatements = 256;
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };

@@ -10,6 +10,7 @@ Result<std::unique_ptr<ReadPool>> ReadPool::open(const std::string& path, int si
     SCIMD_ASSIGN_OR_RETURN(auto conn, Connection::open(path, Connection::Mode::reader));
     pool->idle_.push_back(std::move(conn));
   }
+  pool->size_ = static_cast<int>(pool->idle_.size());
   return pool;
 }
 

@@ -34,6 +34,7 @@ class ReadPool {
   };
 
   Lease acquire();
+  int size() const { return size_; }
 
  private:
   ReadPool() = default;
@@ -42,6 +43,7 @@ class ReadPool {
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  int size_ = 0;
 };
 
 }  // namespace scimd::store::sqlite

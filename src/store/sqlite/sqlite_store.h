@@ -53,6 +53,9 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> create_batch(TenantId tenant, scim::ResourceKind kind,
                                                 std::vector<NewResource> resources);
 
+  // Connections in the read pool.
+  int read_connections() const { return reads_->size(); }
+
   // Write transactions committed so far; fewer than the writes when group commit batched them.
   std::uint64_t commit_count() const { return writes_->commit_count(); }
 

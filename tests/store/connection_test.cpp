@@ -1,0 +1,58 @@
+// Connection: bounded statement cache, memory pragmas applied.
+#include "store/sqlite/connection.h"
+
+#include <gtest/gtest.h>
+
+#include "store/store_fixture.h"
+
+namespace scimd::store::sqlite {
+namespace {
+
+using testing::TempDir;
+
+std::int64_t pragma(Connection& db, const std::string& name) {
+  auto stmt = db.prepare("PRAGMA " + name);
+  EXPECT_TRUE(stmt.ok());
+  if (!stmt.ok()) return -1;
+  auto row = stmt->step();
+  EXPECT_TRUE(row.ok() && *row);
+  return stmt->column_int(0);
+}
+
+TEST(Connection, StatementCacheIsBoundedAndUncachedStatementsStillWork) {
+  TempDir dir;
+  auto db = Connection::open((dir.path() / "c.db").string(), Connection::Mode::writer);
+  ASSERT_TRUE(db.ok()) << db.error().detail;
+  const std::size_t n = Connection::max_cached_statements() * 3;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto stmt = (*db)->prepare("SELECT " + std::to_string(i) + " + ?");
+    ASSERT_TRUE(stmt.ok());
+    stmt->bind(1, std::int64_t{1});
+    auto row = stmt->step();
+    ASSERT_TRUE(row.ok() && *row);
+    EXPECT_EQ(stmt->column_int(0), static_cast<std::int64_t>(i) + 1);
+  }
+  EXPECT_EQ((*db)->cached_statements(), Connection::max_cached_statements());
+  // A cached statement comes back reset and unbound.
+  auto again = (*db)->prepare("SELECT 0 + ?");
+  ASSERT_TRUE(again.ok());
+  auto row = again->step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_TRUE(again->is_null(0));
+}
+
+TEST(Connection, PageCacheAndMemoryMapAreBounded) {
+  TempDir dir;
+  const std::string path = (dir.path() / "c.db").string();
+  auto writer = Connection::open(path, Connection::Mode::writer);
+  ASSERT_TRUE(writer.ok());
+  auto reader = Connection::open(path, Connection::Mode::reader);
+  ASSERT_TRUE(reader.ok());
+  for (Connection* db : {writer->get(), reader->get()}) {
+    EXPECT_EQ(pragma(*db, "cache_size"), -8192);
+    EXPECT_EQ(pragma(*db, "mmap_size"), 256 * 1024 * 1024);
+  }
+}
+
+}  // namespace
+}  // namespace scimd::store::sqlite
