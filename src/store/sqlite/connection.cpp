@@ -12,10 +12,9 @@ constexpr int kBusyTimeoutMs = 10000;
 // - page cache 8 MiB (cache_size in KiB when negative): holds the interior B-tree pages of
 //   every index of a million-user tenant, so a lookup costs one or two leaf reads; with the
 //   writer and four readers that is at most 40 MiB.
-// - reads through a 256 MiB memory map: hot pages live once in the OS page cache, shared by
-//   all connections (and reclaimable), instead of a private copy per connection. Databases
-//   beyond the map are read with ordinary I/O.
-constexpr std::string_view kMemoryPragmas = "PRAGMA cache_size=-8192; PRAGMA mmap_size=268435456;";
+// - no memory map (mmap_size=0): with a map, an I/O error while reading kills the process
+//   with SIGBUS instead of failing one request; the OS page cache still serves hot pages.
+constexpr std::string_view kMemoryPragmas = "PRAGMA cache_size=-8192; PRAGMA mmap_size=0;";
 
 bool is_transient(int rc) {
   switch (rc & 0xff) {
