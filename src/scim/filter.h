@@ -2,6 +2,7 @@
 // Stores translate the same AST to SQL (store/sqlite/filter_sql.h); both paths must agree.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,10 @@ Result<Filter> parse_filter(std::string_view text);
 // Checks every path against the resource type's schemas (unknown attribute -> invalid_filter)
 // and that operators fit the attribute type (e.g. gt on a boolean -> invalid_filter).
 Status validate_filter(ResourceKind kind, const Filter& filter);
+
+// A scalar as text, the way string attributes compare with it: a bare number or boolean in a
+// filter (`employeeNumber eq 701984`) compares as its JSON text. nullopt for null/arrays/objects.
+std::optional<std::string> scalar_text(const boost::json::value& v);
 
 // Evaluates against a full resource representation (as returned to clients: id, meta,
 // extension URN keys, members/groups). Comparisons follow the attribute's type and caseExact.

@@ -147,21 +147,6 @@ std::optional<Number> as_number(const json::value& v) {
   return std::nullopt;
 }
 
-// Text of a scalar, for string attributes (a bare number in a filter compares as its text).
-std::optional<std::string> as_text(const json::value& v) {
-  if (v.is_string()) return std::string(v.get_string());
-  if (v.is_bool()) return std::string(v.get_bool() ? "true" : "false");
-  if (v.is_int64()) return std::to_string(v.get_int64());
-  if (v.is_uint64()) return std::to_string(v.get_uint64());
-  if (v.is_double()) {
-    char buf[64];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
-    if (ec != std::errc()) return std::nullopt;
-    return std::string(buf, end);
-  }
-  return std::nullopt;
-}
-
 std::optional<TimePoint> as_time(const json::value& v) {
   if (!v.is_string()) return std::nullopt;
   return parse_time(v.get_string());
@@ -196,8 +181,8 @@ bool leaf_matches(const AttributeDef& def, CompareOp op, const json::value& leaf
     case AttrType::string:
     case AttrType::reference:
     case AttrType::binary: {
-      auto left = as_text(leaf);
-      auto right = as_text(literal);
+      auto left = scalar_text(leaf);
+      auto right = scalar_text(literal);
       if (!left || !right) return false;
       if (!def.case_exact) {
         left = to_lower(*left);
@@ -474,6 +459,20 @@ Status validate_filter(ResourceKind kind, const Filter& filter) {
 
 bool matches(ResourceKind kind, const Filter& filter, const json::object& resource) {
   return evaluate(Scope{kind, nullptr}, filter, resource);
+}
+
+std::optional<std::string> scalar_text(const json::value& v) {
+  if (v.is_string()) return std::string(v.get_string());
+  if (v.is_bool()) return std::string(v.get_bool() ? "true" : "false");
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  if (v.is_double()) {
+    char buf[64];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
+    if (ec != std::errc()) return std::nullopt;
+    return std::string(buf, end);
+  }
+  return std::nullopt;
 }
 
 }  // namespace scimd::scim

@@ -178,3 +178,26 @@ TEST(FilterMatchTest, HandBuiltMalformedTreesDoNotCrash) {
 
 }  // namespace
 }  // namespace scimd::scim
+
+namespace scimd::scim {
+namespace {
+
+// The extra cases run over the sample users plus one with two work emails (the store's
+// side-table test checks the same cases through SQL).
+TEST(FilterExtraCases, SecondWorkEmailUser) {
+  std::vector<json::object> users = testing::sample_resources(ResourceKind::user);
+  users.push_back(testing::second_work_email_user());
+  for (const testing::FilterCase& c : testing::extra_user_cases()) {
+    auto filter = parse_filter(c.filter);
+    ASSERT_TRUE(filter.ok()) << c.filter;
+    ASSERT_TRUE(validate_filter(c.kind, *filter).ok()) << c.filter;
+    std::vector<std::string> ids;
+    for (const auto& u : users) {
+      if (matches(c.kind, *filter, u)) ids.emplace_back(u.at("id").as_string());
+    }
+    EXPECT_EQ(ids, c.expected_ids) << c.filter;
+  }
+}
+
+}  // namespace
+}  // namespace scimd::scim

@@ -48,21 +48,6 @@ bool is_string_type(AttrType t) {
   return t == AttrType::string || t == AttrType::reference || t == AttrType::binary;
 }
 
-// The literal as text, as scim::matches() reads it for string attributes.
-std::optional<std::string> literal_text(const json::value& v) {
-  if (v.is_string()) return std::string(v.get_string());
-  if (v.is_bool()) return std::string(v.get_bool() ? "true" : "false");
-  if (v.is_int64()) return std::to_string(v.get_int64());
-  if (v.is_uint64()) return std::to_string(v.get_uint64());
-  if (v.is_double()) {
-    char buf[64];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
-    if (ec != std::errc()) return std::nullopt;
-    return std::string(buf, end);
-  }
-  return std::nullopt;
-}
-
 std::optional<bool> literal_bool(const json::value& v) {
   if (v.is_bool()) return v.get_bool();
   if (v.is_string()) {
@@ -273,7 +258,7 @@ class Translator {
                            const json::value& literal) {
     const bool is_json = o.form == Operand::Form::json;
     if (is_string_type(def.type)) {
-      const auto text = literal_text(literal);
+      const auto text = scim::scalar_text(literal);
       if (!text) return std::string("0");
       const bool fold = !def.case_exact;
       std::string lhs = o.value;
@@ -412,7 +397,7 @@ class Translator {
       // `emails.value eq "x"` (and `emails eq "x"`): user_emails narrows by index.
       if (kind_ == ResourceKind::user && name == "emails" && t.sub != nullptr &&
           t.sub->name == "value" && f.op == CompareOp::eq) {
-        if (const auto text = literal_text(f.value)) {
+        if (const auto text = scim::scalar_text(f.value)) {
           const std::string narrow = email_rows(to_lower(*text), std::nullopt);
           SCIMD_ASSIGN_OR_RETURN(const std::string exact, compile_doc(f, t, false));
           return "(" + narrow + " AND " + exact + ")";
@@ -507,7 +492,7 @@ class Translator {
     // `members.value eq "x"` (Entra's and Okta's membership checks): narrowed by index first.
     std::string narrow;
     if (t.sub != nullptr && t.sub->name == "value" && f.op == CompareOp::eq) {
-      if (const auto text = literal_text(f.value)) narrow = membership_rows(source, *text);
+      if (const auto text = scim::scalar_text(f.value)) narrow = membership_rows(source, *text);
     }
     const std::string m = next_alias("m");
     const std::string from = rows_exists(source, m);
@@ -587,7 +572,7 @@ class Translator {
       const std::vector<std::pair<std::string, std::string>>& values) {
     if (f.op == CompareOp::pr) return std::string("1");
     if (f.value.is_null()) return std::string(f.op == CompareOp::ne ? "1" : "0");
-    const auto text = literal_text(f.value);
+    const auto text = scim::scalar_text(f.value);
     const CompareOp op = f.op == CompareOp::ne ? CompareOp::eq : f.op;
     std::string any = "0";
     for (const auto& [value, when] : values) {
@@ -670,8 +655,8 @@ class Translator {
     for (const Filter* c : conjuncts) {
       if (c->kind != Filter::Kind::compare || c->op != CompareOp::eq) continue;
       if (!c->path.urn.empty() || !c->path.sub.empty()) continue;
-      if (iequals(c->path.attr, "value")) out.value = literal_text(c->value);
-      if (iequals(c->path.attr, "type")) out.type = literal_text(c->value);
+      if (iequals(c->path.attr, "value")) out.value = scim::scalar_text(c->value);
+      if (iequals(c->path.attr, "type")) out.type = scim::scalar_text(c->value);
     }
     return out;
   }
