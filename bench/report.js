@@ -159,4 +159,11 @@ doc.push(
   )
 );
 doc.push(table('Memory', null, [['peak RSS (MiB)', (p) => rssOf(p) / 1024, 1]]));
+// Large-tenant lists have their own, longer benchmark (bench/lists.sh); its latest figures are
+// kept beside this file and carried into it, so RESULTS.md stays the one place to read.
+const lists = path.join(__dirname, 'results', 'lists.md');
+if (fs.existsSync(lists)) {
+  const body = fs.readFileSync(lists, 'utf8').replace(/^# .*\n/, '');
+  doc.push('## Large tenants (`bash bench/lists.sh`, a separate run)', '', body.replace(/^## /gm, '### '));
+}
 process.stdout.write(doc.join('\n'));
