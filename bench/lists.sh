@@ -197,6 +197,8 @@ row() { # label filter-key
   echo
   echo "Jackson mem: $J_NOTE; loaded $J_N users in $J_S s ($J_RATE users/s). Answer to (a) with count=10 (HTTP status, then body summary): \`$J_SAMPLE\`."
   echo
+  echo "Why Jackson answers 500: \`DirectoryUsers.getAll\` (saml-jackson 26.2.0, dist/directory-sync/scim/DirectoryUsers.js) treats any filter as \`userName eq\`: it takes \`filter.split('eq ')[1]\`, which is undefined for \`title co \"eng\"\`, and \`.replace\` on it throws. Its req/s above is the rate of 500 answers, not of filtering; it has no equivalent of (a) or (b)."
+  echo
   echo "scimd peak RSS after row 1: $((RSS1 / 1024)) MiB."
   echo
   echo "## 2. Paging at $N2 users (startIndex depth vs RFC 9865 cursor)"
@@ -232,4 +234,5 @@ if [ "$MODE" = full ]; then
   log "wrote bench/results/lists.md"
 fi
 cat "$REPORT"
+exit 0 # inside the block: never read past it, even if the file was edited during a run
 }
