@@ -222,7 +222,7 @@ row() { # label filter-key
   echo
   jq -rn --argjson i "$INDEX_JSON" --argjson c "$CURSOR_JSON" --argjson cnt "$COUNT0_JSON" '
     ($i.probes | first.latency_ms.p50) as $a | ($i.probes | last.latency_ms.p50) as $z |
-    "- startIndex median grows from \($a) ms at startIndex=\($i.probes|first.startIndex) to \($z) ms at startIndex=\($i.probes|last.startIndex) (x\(if $a > 0 then (($z / $a) * 10 | round / 10) else "?" end)).",
+    "- startIndex median goes from \($a) ms at startIndex=\($i.probes|first.startIndex) to \($z) ms at startIndex=\($i.probes|last.startIndex) (x\(if $a > 0 then (($z / $a) * 10 | round / 10) else "?" end)).",
     "- cursor walk: p50 \($c.latency_ms.p50) ms per page over \($c.pages) pages; first 10 pages mean \($c.first10_mean_ms) ms, last 10 mean \($c.last10_mean_ms) ms.",
     "- count=0 (totalResults only, no page) median: \($cnt.probes[0].latency_ms.p50) ms. Every list page, cursor pages included, runs COUNT(*) over the filter for totalResults (SqliteStore::list), so at this size that count is the floor of every page; startIndex adds the OFFSET scan on top.",
     "- a wrk row reads \"none-finished\" when no request finished inside the run (each one took longer than the run at -c8 on 2 cores); the one-request column gives the latency of one request alone."'
