@@ -159,11 +159,16 @@ doc.push(
   )
 );
 doc.push(table('Memory', null, [['peak RSS (MiB)', (p) => rssOf(p) / 1024, 1]]));
-// Large-tenant lists have their own, longer benchmark (bench/lists.sh); its latest figures are
-// kept beside this file and carried into it, so RESULTS.md stays the one place to read.
-const lists = path.join(__dirname, 'results', 'lists.md');
-if (fs.existsSync(lists)) {
-  const body = fs.readFileSync(lists, 'utf8').replace(/^# .*\n/, '');
-  doc.push('## Large tenants (`bash bench/lists.sh`, a separate run)', '', body.replace(/^## /gm, '### '));
+// Large-tenant lists have their own, longer benchmarks (bench/lists.sh, bench/cursor-depth.sh);
+// their latest figures are kept beside this file and carried into it, so RESULTS.md stays the
+// one place to read.
+for (const [file, title] of [
+  ['lists.md', 'Large tenants (`bash bench/lists.sh`, a separate run)'],
+  ['cursor-depth.md', 'Cursor page 10,000 against page 1 (`bash bench/cursor-depth.sh`, a separate run)'],
+]) {
+  const source = path.join(__dirname, 'results', file);
+  if (!fs.existsSync(source)) continue;
+  const body = fs.readFileSync(source, 'utf8').replace(/^# .*\n/, '');
+  doc.push(`## ${title}`, '', body.replace(/^## /gm, '### '));
 }
 process.stdout.write(doc.join('\n'));
