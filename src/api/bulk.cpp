@@ -26,20 +26,6 @@ struct Operation {
   const json::value* data = nullptr;
 };
 
-std::string member_string(const json::object& o, std::string_view key) {
-  for (const auto& [k, v] : o) {
-    if (iequals(k, key) && v.is_string()) return std::string(v.as_string());
-  }
-  return {};
-}
-
-const json::value* member(const json::object& o, std::string_view key) {
-  for (const auto& [k, v] : o) {
-    if (iequals(k, key)) return &v;
-  }
-  return nullptr;
-}
-
 // Replaces every "bulkId:x" string with the id created for x. Returns false (and leaves the
 // value half-replaced, which the caller discards) when some x has no id yet.
 bool resolve_bulk_ids(json::value& v, const std::map<std::string, std::string>& ids,
@@ -89,9 +75,7 @@ json::object error_result(const Operation& op, const Error& e) {
 
 Response handle_bulk(const ResourceContext& ctx, const Request& request) {
   if (request.method != "POST") {
-    Response r = error_response(make_error(Errc::method_not_allowed, "use POST for /Bulk"));
-    r.headers.emplace_back("Allow", "POST");
-    return r;
+    return method_not_allowed(request.method, "POST");
   }
   if (static_cast<std::int64_t>(request.body.size()) > ctx.caps.max_payload_bytes) {
     return error_response(make_error(
@@ -104,7 +88,7 @@ Response handle_bulk(const ResourceContext& ctx, const Request& request) {
     return error_response(make_error(Errc::invalid_syntax, "a BulkRequest must be a JSON object"));
   }
   const json::object& o = body->as_object();
-  const json::value* ops_value = member(o, "Operations");
+  const json::value* ops_value = find_member(o, "Operations");
   if (ops_value == nullptr || !ops_value->is_array()) {
     return error_response(make_error(Errc::invalid_syntax, "a BulkRequest needs an 'Operations' array"));
   }
@@ -115,7 +99,7 @@ Response handle_bulk(const ResourceContext& ctx, const Request& request) {
                                      " operations; maxOperations is " + std::to_string(ctx.caps.bulk_max_operations)));
   }
   std::int64_t fail_on_errors = 0;  // 0: run every operation
-  if (const json::value* f = member(o, "failOnErrors"); f != nullptr) {
+  if (const json::value* f = find_member(o, "failOnErrors"); f != nullptr) {
     if (!f->is_int64() || f->as_int64() < 1) {
       return error_response(make_error(Errc::invalid_value, "'failOnErrors' must be a positive integer"));
     }
@@ -129,12 +113,12 @@ Response handle_bulk(const ResourceContext& ctx, const Request& request) {
       return error_response(make_error(Errc::invalid_syntax, "each operation must be an object"));
     }
     Operation op;
-    op.method = member_string(raw.as_object(), "method");
+    op.method = string_member(raw.as_object(), "method");
     for (char& c : op.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    op.path = member_string(raw.as_object(), "path");
-    op.bulk_id = member_string(raw.as_object(), "bulkId");
-    op.version = member_string(raw.as_object(), "version");
-    op.data = member(raw.as_object(), "data");
+    op.path = string_member(raw.as_object(), "path");
+    op.bulk_id = string_member(raw.as_object(), "bulkId");
+    op.version = string_member(raw.as_object(), "version");
+    op.data = find_member(raw.as_object(), "data");
     if (op.method != "POST" && op.method != "PUT" && op.method != "PATCH" && op.method != "DELETE") {
       return error_response(make_error(Errc::invalid_syntax, "operation method '" + op.method + "' is not POST, PUT, PATCH or DELETE"));
     }

@@ -62,4 +62,12 @@ Response error_response(const Error& error) {
   return r;
 }
 
+Response method_not_allowed(std::string_view method, std::string_view allowed) {
+  Response r = error_response(make_error(Errc::method_not_allowed,
+                                         std::string(method) + " is not allowed here; allowed: " +
+                                             std::string(allowed)));
+  r.headers.emplace_back("Allow", std::string(allowed));
+  return r;
+}
+
 }  // namespace scimd::api

@@ -10,6 +10,8 @@ int http_status(Errc code);
 // The RFC 7644 §3.12 scimType for a code, or empty when the status has none.
 std::string_view scim_type(Errc code);
 Response error_response(const Error& error);
+// 405 with the Allow header listing what the route accepts.
+Response method_not_allowed(std::string_view method, std::string_view allowed);
 
 inline constexpr std::string_view kScimContentType = "application/scim+json";
 

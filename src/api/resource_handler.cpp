@@ -358,20 +358,6 @@ Response remove(const ResourceContext& ctx, ResourceKind kind, std::string_view 
   return resp;
 }
 
-Response method_not_allowed(std::string_view method, std::string_view allowed) {
-  Response r = error_response(make_error(
-      Errc::method_not_allowed, std::string(method) + " is not allowed here; allowed: " + std::string(allowed)));
-  r.headers.emplace_back("Allow", std::string(allowed));
-  return r;
-}
-
-std::string string_member(const json::object& o, std::string_view key) {
-  for (const auto& [k, v] : o) {
-    if (iequals(k, key) && v.is_string()) return std::string(v.as_string());
-  }
-  return {};
-}
-
 }  // namespace
 
 Response handle_resource(const ResourceContext& ctx, ResourceKind kind,

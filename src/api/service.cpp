@@ -39,10 +39,7 @@ std::optional<scim::ResourceKind> resource_kind(std::string_view segment) {
 // The discovery endpoints are read-only (Okta's spec test expects 405 for a POST).
 std::optional<Response> reject_unless_get(const Request& req) {
   if (req.method == "GET" || req.method == "HEAD") return std::nullopt;
-  Response r = error_response(
-      make_error(Errc::method_not_allowed, req.method + " is not allowed here; allowed: GET"));
-  r.headers.emplace_back("Allow", "GET");
-  return r;
+  return method_not_allowed(req.method, "GET");
 }
 
 }  // namespace
