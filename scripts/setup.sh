@@ -26,7 +26,8 @@ command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 # One dpkg-query call for all names; unknown names are simply not printed.
-installed=" $(dpkg-query -W -f='${db:Status-Status}:${Package} ' "${packages[@]}" 2>/dev/null |
+# dpkg-query exits 1 when it has never heard of a name (a fresh machine): not an error here.
+installed=" $({ dpkg-query -W -f='${db:Status-Status}:${Package} ' "${packages[@]}" 2>/dev/null || true; } |
   tr ' ' '\n' | sed -n 's/^installed://p' | tr '\n' ' ') "
 missing=()
 for p in "${packages[@]}"; do
