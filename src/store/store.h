@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -22,10 +23,10 @@
 #include "scim/member.h"
 #include "scim/resource.h"
 #include "scim/schema.h"
+#include "store/event_signal.h"
+#include "store/records.h"
 
 namespace scimd::store {
-
-using TenantId = std::int64_t;
 
 struct Tenant {
   TenantId id = 0;
@@ -52,6 +53,13 @@ struct Resource {
   std::string last_modified;
   std::vector<scim::MemberRef> members;  // Groups, when Fetch::members
   std::vector<scim::GroupRef> groups;    // Users, when Fetch::groups
+  // Users: false when the product created it through /api/v1 (Source::api) and no identity
+  // provider has claimed it yet (see WriteOptions::adopt_unsynced); true for anything SCIM
+  // created or adopted.
+  bool synced = true;
+  // Users: effective roles from the tenant's group→role mapping, sorted, recomputed by the
+  // store whenever memberships, mapped groups or the mapping change.
+  std::vector<std::string> roles;
 };
 
 // What to load beside the document.
@@ -134,8 +142,12 @@ class Store {
   // Creates a resource with a new id. Groups: `members` become member rows (unknown ids are
   // dropped). Errors: uniqueness (userName for users, displayName for groups, per tenant,
   // case-insensitive).
+  // Every write appends its events (user.created, group.user_added, user.roles_changed, ...;
+  // see store/event_builder.h) to the tenant's feed in the same transaction, and notifies
+  // event_signal() after the commit.
   virtual Result<Resource> create(TenantId tenant, scim::ResourceKind kind, boost::json::object doc,
-                                  const std::vector<scim::MemberRef>& members) = 0;
+                                  const std::vector<scim::MemberRef>& members,
+                                  const WriteOptions& options = {}) = 0;
   virtual Result<Resource> get(TenantId tenant, scim::ResourceKind kind, std::string_view id,
                                Fetch fetch) = 0;  // not_found
   virtual Result<ListPage> list(TenantId tenant, scim::ResourceKind kind,
@@ -145,10 +157,75 @@ class Store {
   // `fetch` says what `current` (and the returned Resource) carry.
   virtual Result<Resource> update(TenantId tenant, scim::ResourceKind kind, std::string_view id,
                                   std::optional<std::int64_t> if_match, Fetch fetch,
-                                  const Mutation& mutation) = 0;
+                                  const Mutation& mutation, const WriteOptions& options = {}) = 0;
   // Deletes a resource and every membership row that names it (as group or as member).
   virtual Status remove(TenantId tenant, scim::ResourceKind kind, std::string_view id,
-                        std::optional<std::int64_t> if_match) = 0;
+                        std::optional<std::int64_t> if_match, const WriteOptions& options = {}) = 0;
+  // A page of a group's members in insertion order (for /api/v1/.../members paging).
+  virtual Result<std::vector<scim::MemberRef>> list_members(TenantId tenant, std::string_view group_id,
+                                                            std::int64_t offset,
+                                                            std::int64_t limit) = 0;
+
+  // --- events (the transactional outbox) --------------------------------------------------
+  // Events with seq > after_seq, oldest first, at most `limit`.
+  virtual Result<std::vector<Event>> list_events(TenantId tenant, std::int64_t after_seq,
+                                                 std::int64_t limit) = 0;
+  // The seq of the tenant's newest event (0 if none yet).
+  virtual Result<std::int64_t> last_event_seq(TenantId tenant) = 0;
+  // Deletes events older than `before` (retention); returns how many went.
+  virtual Result<std::int64_t> prune_events(TimePoint before) = 0;
+  EventSignal& event_signal() { return event_signal_; }
+
+  // --- webhook endpoints and deliveries ---------------------------------------------------
+  // Stores a new endpoint (id, created filled here); it receives events committed after now.
+  virtual Result<Webhook> create_webhook(TenantId tenant, Webhook spec) = 0;
+  // One tenant's endpoints, or every tenant's (for the dispatcher) with nullopt.
+  virtual Result<std::vector<Webhook>> list_webhooks(std::optional<TenantId> tenant) = 0;
+  virtual Result<Webhook> get_webhook(TenantId tenant, std::string_view id) = 0;  // not_found
+  virtual Status delete_webhook(TenantId tenant, std::string_view id) = 0;      // not_found
+  // Saves the delivery state fields of `state` (delivered_seq .. last_error) and appends the
+  // attempts, in one transaction.
+  virtual Status save_delivery(const Webhook& state, const std::vector<DeliveryAttempt>& attempts) = 0;
+  // Revives an endpoint (state active, attempts 0); with from_seq, delivery restarts at that
+  // event (re-sending what was already delivered). Errors: not_found.
+  virtual Result<Webhook> replay_webhook(TenantId tenant, std::string_view id,
+                                         std::optional<std::int64_t> from_seq) = 0;
+  // Newest first; failures_only leaves out delivered attempts.
+  virtual Result<std::vector<DeliveryAttempt>> list_deliveries(TenantId tenant,
+                                                               std::string_view webhook_id,
+                                                               bool failures_only,
+                                                               std::int64_t limit) = 0;
+
+  // --- app keys (directory API) -----------------------------------------------------------
+  virtual Result<AppKey> add_app_key(TenantId tenant, std::string_view name,
+                                     std::string_view sha256_hex) = 0;
+  virtual Result<std::vector<AppKey>> list_app_keys(TenantId tenant) = 0;
+  virtual Status revoke_app_key(TenantId tenant, std::int64_t id) = 0;  // not_found
+  // The tenant owning an unrevoked app key.
+  virtual Result<std::optional<Tenant>> find_app_key_owner(std::string_view sha256_hex) = 0;
+  // Records when tokens and app keys (by hash) were last used; unknown hashes are ignored.
+  virtual Status note_key_use(const std::vector<std::pair<std::string, TimePoint>>& uses) = 0;
+
+  // --- invitation mail --------------------------------------------------------------------
+  // A consumer's progress through a tenant's events (the mailer's cursor); 0 if never set.
+  virtual Result<std::int64_t> consumer_seq(TenantId tenant, std::string_view consumer) = 0;
+  virtual Status set_consumer_seq(TenantId tenant, std::string_view consumer,
+                                  std::int64_t seq) = 0;
+  // Inserts (id 0) or updates (by id) a mail record; returns its id.
+  virtual Result<std::int64_t> save_mail(const MailRecord& record) = 0;
+  virtual Result<std::vector<MailRecord>> list_mail(TenantId tenant, std::int64_t limit) = 0;
+
+  // --- provisioning log -------------------------------------------------------------------
+  virtual Status append_provisioning(const std::vector<ProvisioningEntry>& entries) = 0;
+  virtual Result<std::vector<ProvisioningEntry>> list_provisioning(const ProvisioningQuery& q) = 0;
+  // Requests per status since `since`.
+  virtual Result<std::vector<StatusCount>> summarize_provisioning(TenantId tenant,
+                                                                  std::string_view since) = 0;
+  // Deletes provisioning entries, delivery attempts and mail records older than `before`.
+  virtual Result<std::int64_t> prune_logs(TimePoint before) = 0;
+
+ protected:
+  EventSignal event_signal_;
 };
 
 }  // namespace scimd::store

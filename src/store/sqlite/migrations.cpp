@@ -103,12 +103,116 @@ DROP INDEX memberships_member;
 CREATE INDEX memberships_member ON memberships(tenant_id, member_id, group_id);
 )sql";
 
+// The product side (issue 5): the event outbox with a per-tenant sequence, synced users and
+// their effective roles, webhook endpoints with their delivery state and log, app keys, the
+// mailer's cursor and log, and the provisioning log.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE tenants ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN synced INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE users ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE groups ADD COLUMN synced INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE groups ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE tokens ADD COLUMN last_used TEXT;
+
+CREATE TABLE events (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  time TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX events_time ON events(time);
+
+CREATE TABLE webhooks (
+  id TEXT PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  events TEXT NOT NULL DEFAULT '[]',
+  created TEXT NOT NULL,
+  delivered_seq INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL DEFAULT 'active',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  failing_since TEXT,
+  next_attempt_at TEXT,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX webhooks_tenant ON webhooks(tenant_id);
+
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+  event_seq INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  time TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  latency_ms REAL NOT NULL,
+  outcome TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, id);
+CREATE INDEX webhook_deliveries_time ON webhook_deliveries(time);
+
+CREATE TABLE app_keys (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  sha256 TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  created TEXT NOT NULL,
+  last_used TEXT,
+  revoked TEXT
+);
+CREATE INDEX app_keys_tenant ON app_keys(tenant_id);
+
+CREATE TABLE consumers (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE mail (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  event_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  time TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX mail_tenant ON mail(tenant_id, id);
+CREATE INDEX mail_time ON mail(time);
+
+CREATE TABLE provisioning_log (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  time TEXT NOT NULL,
+  client TEXT NOT NULL,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  resource_id TEXT NOT NULL DEFAULT '',
+  status INTEGER NOT NULL,
+  scim_type TEXT NOT NULL DEFAULT '',
+  latency_ms REAL NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  request_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX provisioning_log_tenant ON provisioning_log(tenant_id, id);
+CREATE INDEX provisioning_log_resource ON provisioning_log(tenant_id, resource_id, id);
+CREATE INDEX provisioning_log_time ON provisioning_log(time);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
   // v3 ends by filling user_emails for the users already stored.
   static const std::string v3 = std::string(kV3) + std::string(kUserEmailsFill) + " 1;";
-  static const std::vector<std::string_view> all = {kV1, kV2, v3};
+  static const std::vector<std::string_view> all = {kV1, kV2, v3, kV4};
   return all;
 }
 

@@ -11,6 +11,8 @@
 #include "store/sqlite/filter_sql.h"
 #include "store/sqlite/keyset_sql.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/outbox.h"
+#include "store/roles.h"
 
 namespace scimd::store::sqlite {
 
@@ -90,8 +92,10 @@ Result<Tenant> read_tenant(Statement& stmt) {
   return tenant;
 }
 
-// Columns: id, doc, version, created, last_modified.
-constexpr std::string_view kResourceColumns = "r.id, r.doc, r.version, r.created, r.last_modified";
+// Columns: id, doc, version, created, last_modified, synced, roles (groups have the last two
+// too, always 1 and [], so one reader serves both tables).
+constexpr std::string_view kResourceColumns =
+    "r.id, r.doc, r.version, r.created, r.last_modified, r.synced, r.roles";
 
 Result<Resource> read_resource(const Statement& stmt) {
   Resource r;
@@ -100,6 +104,8 @@ Result<Resource> read_resource(const Statement& stmt) {
   r.version = stmt.column_int(2);
   r.created = stmt.column_text(3);
   r.last_modified = stmt.column_text(4);
+  r.synced = stmt.column_int(5) != 0;
+  r.roles = parse_roles(stmt.column_text(6));
   return r;
 }
 
@@ -562,7 +568,9 @@ Status insert_resource(Connection& db, TenantId tenant, ResourceKind kind, Resou
 }  // namespace
 
 Result<Resource> SqliteStore::create(TenantId tenant, ResourceKind kind, json::object doc,
-                                     const std::vector<scim::MemberRef>& members) {
+                                     const std::vector<scim::MemberRef>& members,
+                                     const WriteOptions& options) {
+  (void)options;  // events and adoption: next commit
   Resource created = new_resource(std::move(doc), now());
   SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
     SCIMD_TRY(check_tenant_exists(db, tenant));
@@ -844,7 +852,8 @@ Result<std::string> SqliteStore::explain_list(TenantId tenant, ResourceKind kind
 
 Result<Resource> SqliteStore::update(TenantId tenant, ResourceKind kind, std::string_view id,
                                      std::optional<std::int64_t> if_match, Fetch fetch,
-                                     const Mutation& mutation) {
+                                     const Mutation& mutation, const WriteOptions& options) {
+  (void)options;
   const std::string when = now();
   Resource result;
   SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
@@ -895,7 +904,8 @@ Result<Resource> SqliteStore::update(TenantId tenant, ResourceKind kind, std::st
 }
 
 Status SqliteStore::remove(TenantId tenant, ResourceKind kind, std::string_view id,
-                           std::optional<std::int64_t> if_match) {
+                           std::optional<std::int64_t> if_match, const WriteOptions& options) {
+  (void)options;
   const std::string when = now();
   return writes_->submit([&](Connection& db) -> Status {
     SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> current, load_row(db, tenant, kind, id));

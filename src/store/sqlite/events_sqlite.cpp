@@ -1,0 +1,94 @@
+// SqliteStore: the event outbox (append inside writes, read for the feed and the dispatcher,
+// prune for retention) and member paging.
+#include "store/sqlite/outbox.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace scimd::store::sqlite {
+
+Status append_events(Connection& db, TenantId tenant, std::vector<NewEvent>& events,
+                     const std::string& when) {
+  if (events.empty()) return {};
+  std::int64_t seq = 0;
+  std::string tenant_name;
+  {
+    SCIMD_ASSIGN_OR_RETURN(Statement bump,
+                           db.prepare("UPDATE tenants SET event_seq = event_seq + ? WHERE id = ? "
+                                      "RETURNING event_seq, name"));
+    bump.bind(1, static_cast<std::int64_t>(events.size())).bind(2, tenant);
+    SCIMD_ASSIGN_OR_RETURN(const bool row, bump.step());
+    if (!row) return make_error(Errc::not_found, "tenant " + std::to_string(tenant) + " not found");
+    seq = bump.column_int(0) - static_cast<std::int64_t>(events.size());
+    tenant_name = bump.column_text(1);
+    SCIMD_ASSIGN_OR_RETURN(const bool more, bump.step());  // completes the statement
+    (void)more;
+  }
+  for (NewEvent& event : events) {
+    ++seq;
+    const std::string id = new_event_id();
+    SCIMD_ASSIGN_OR_RETURN(Statement insert,
+                           db.prepare("INSERT INTO events (tenant_id, seq, id, type, time, "
+                                      "payload) VALUES (?, ?, ?, ?, ?, ?)"));
+    insert.bind(1, tenant).bind(2, seq).bind(3, id).bind(4, event.type).bind(5, when);
+    insert.bind(6, event_json(id, seq, event.type, when, tenant_name, event.data));
+    SCIMD_TRY(insert.run());
+  }
+  return {};
+}
+
+Result<std::vector<Event>> SqliteStore::list_events(TenantId tenant, std::int64_t after_seq,
+                                                    std::int64_t limit) {
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db->prepare("SELECT seq, id, type, time, payload FROM events "
+                                     "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
+  stmt.bind(1, tenant).bind(2, after_seq).bind(3, limit);
+  std::vector<Event> events;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return events;
+    events.push_back(Event{tenant, stmt.column_int(0), stmt.column_text(1), stmt.column_text(2),
+                           stmt.column_text(3), stmt.column_text(4)});
+  }
+}
+
+Result<std::int64_t> SqliteStore::last_event_seq(TenantId tenant) {
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db->prepare("SELECT event_seq FROM tenants WHERE id = ?"));
+  stmt.bind(1, tenant);
+  SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return make_error(Errc::not_found, "tenant " + std::to_string(tenant) + " not found");
+  return stmt.column_int(0);
+}
+
+Result<std::int64_t> SqliteStore::prune_events(TimePoint before) {
+  const std::string cutoff = format_time(before);
+  std::int64_t pruned = 0;
+  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare("DELETE FROM events WHERE time < ?"));
+    stmt.bind(1, cutoff);
+    SCIMD_TRY(stmt.run());
+    pruned = db.changes();
+    return {};
+  }));
+  return pruned;
+}
+
+Result<std::vector<scim::MemberRef>> SqliteStore::list_members(TenantId tenant,
+                                                               std::string_view group_id,
+                                                               std::int64_t offset,
+                                                               std::int64_t limit) {
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db->prepare("SELECT member_id, display, member_type FROM memberships "
+                                     "WHERE tenant_id = ? AND group_id = ? ORDER BY seq "
+                                     "LIMIT ? OFFSET ?"));
+  stmt.bind(1, tenant).bind(2, group_id).bind(3, limit).bind(4, offset);
+  std::vector<scim::MemberRef> members;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return members;
+    members.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2)});
+  }
+}
+
+}  // namespace scimd::store::sqlite
