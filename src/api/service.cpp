@@ -2,7 +2,9 @@
 
 #include <optional>
 
+#include "api/admin.h"
 #include "api/bulk.h"
+#include "api/directory.h"
 #include "api/error_response.h"
 #include "api/json_response.h"
 #include "api/resource_handler.h"
@@ -54,7 +56,7 @@ Service::Service(std::shared_ptr<store::Store> store, ServiceOptions options)
 Service::~Service() = default;
 
 bool Service::may_block(const Request& request) {
-  return request.method != "GET" && request.method != "HEAD";
+  return (request.method != "GET" && request.method != "HEAD") || directory_may_wait(request);
 }
 
 Response Service::handle(const Request& request) {
@@ -76,6 +78,12 @@ Response Service::Impl::route(const Request& req) {
     return json_response(200, boost::json::object{{"status", "ok"}});
   }
   if (seg.size() >= 3 && seg[0] == "scim" && iequals(seg[1], "v2")) return scim(req, *target);
+  if (seg.size() >= 2 && seg[0] == "admin" && seg[1] == "v1") {
+    return handle_admin(AdminContext{*store, options, auth}, req, *target);
+  }
+  if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "v1") {
+    return handle_directory(DirectoryContext{*store, options}, req, *target);
+  }
   return not_found("no route for " + req.method + " " + std::string(req.target.substr(0, req.target.find('?'))));
 }
 

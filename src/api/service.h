@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "api/bearer.h"
 #include "api/discovery.h"
 #include "api/request.h"
 #include "store/store.h"
@@ -13,6 +14,7 @@ namespace scimd::api {
 struct ServiceOptions {
   std::string public_url;  // e.g. "https://scim.example.com" (no trailing slash)
   Capabilities caps;
+  AdminKey admin_key;  // guards /admin/v1 and may read /api/v1 of every tenant
 };
 
 class Service {

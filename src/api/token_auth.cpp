@@ -1,5 +1,7 @@
 #include "api/token_auth.h"
 
+#include "api/bearer.h"
+
 #include "core/crypto.h"
 #include "core/text.h"
 
@@ -10,17 +12,7 @@ TokenAuth::TokenAuth(std::shared_ptr<store::Store> store, std::shared_ptr<const 
 
 Result<store::Tenant> TokenAuth::authenticate(std::string_view authorization,
                                               std::string_view tenant_name) {
-  constexpr std::string_view kBearer = "bearer ";
-  if (authorization.size() <= kBearer.size() ||
-      !iequals(authorization.substr(0, kBearer.size()), kBearer)) {
-    return make_error(Errc::unauthorized, "a Bearer token is required");
-  }
-  std::string_view token = authorization.substr(kBearer.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-  if (token.empty() || token.size() > 512) {
-    return make_error(Errc::unauthorized, "the Bearer token is malformed");
-  }
+  SCIMD_ASSIGN_OR_RETURN(const std::string_view token, bearer_token(authorization));
   const std::string hash = crypto::sha256_hex(token);
   const TimePoint now = clock_->now();
 
