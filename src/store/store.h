@@ -42,6 +42,7 @@ struct TokenInfo {
   TenantId tenant_id = 0;
   std::string created;
   std::optional<std::string> expires_at;  // null: valid until revoked
+  std::optional<std::string> last_used;   // recorded through note_key_use (about every 30 s)
 };
 
 // A stored resource with its server-owned fields.
