@@ -264,11 +264,21 @@ Result<scim::Incoming> incoming_resource(const ResourceContext& ctx, ResourceKin
   return incoming;
 }
 
+// The tenant setting "adoption_policy": "adopt" lets a SCIM create of a user take over a user
+// the product pre-registered through /api/v1 (same userName or work email) instead of a 409;
+// anything else, or none, is "conflict" (docs/directory-api.md).
+bool adopts_unsynced(const json::object& settings) {
+  const json::value* policy = settings.if_contains("adoption_policy");
+  return policy != nullptr && policy->is_string() && policy->as_string() == "adopt";
+}
+
 Response create(const ResourceContext& ctx, ResourceKind kind, const Request& req,
                 const Target& target) {
   auto incoming = incoming_resource(ctx, kind, req);
   if (!incoming.ok()) return error_response(incoming.error());
-  auto created = ctx.store.create(ctx.tenant.id, kind, std::move(incoming->doc), incoming->members);
+  const bool adopt = kind == ResourceKind::user && adopts_unsynced(ctx.tenant.settings);
+  auto created = ctx.store.create(ctx.tenant.id, kind, std::move(incoming->doc), incoming->members,
+                                  store::WriteOptions{store::Source::scim, adopt});
   if (!created.ok()) return error_response(created.error());
   const scim::Projection p = projection_of(kind, target);
   store::Fetch fetch = fetch_for(kind, p);

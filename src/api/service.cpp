@@ -18,6 +18,7 @@ struct Service::Impl {
   std::shared_ptr<store::Store> store;
   ServiceOptions options;
   TokenAuth auth;
+  FeedWaiters feed_waiters{options.max_feed_waiters};  // after `options`: built from it
 
   Impl(std::shared_ptr<store::Store> s, ServiceOptions o)
       : store(s), options(std::move(o)), auth(std::move(s)) {}
@@ -82,7 +83,7 @@ Response Service::Impl::route(const Request& req) {
     return handle_admin(AdminContext{*store, options, auth}, req, *target);
   }
   if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "v1") {
-    return handle_directory(DirectoryContext{*store, options}, req, *target);
+    return handle_directory(DirectoryContext{*store, options, auth, feed_waiters}, req, *target);
   }
   return not_found("no route for " + req.method + " " + std::string(req.target.substr(0, req.target.find('?'))));
 }

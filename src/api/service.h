@@ -15,6 +15,9 @@ struct ServiceOptions {
   std::string public_url;  // e.g. "https://scim.example.com" (no trailing slash)
   Capabilities caps;
   AdminKey admin_key;  // guards /admin/v1 and may read /api/v1 of every tenant
+  // Most /api/v1 feed long-polls waiting at once; more answer at once. Keep it at most half of
+  // http::ServerOptions::blocking_threads so waiting clients never starve SCIM writes.
+  int max_feed_waiters = 16;
 };
 
 class Service {

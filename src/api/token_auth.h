@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "api/key_use.h"
 #include "core/result.h"
 #include "store/store.h"
 
@@ -30,6 +31,21 @@ class TokenAuth {
   // Forgets cached tokens (after a change made through this process).
   void invalidate();
 
+  // Records that the token or app key with this SHA-256 (hex) was used now. Cheap (memory
+  // only): the uses reach the store's last_used columns at most kKeyUseFlushInterval later.
+  // authenticate() records its successes itself.
+  void note_use(std::string sha256_hex);
+  // Writes the recorded uses now (tests; the recorder's thread does it every interval).
+  Status flush_uses() { return uses_.flush(); }
+
+  // The same for an app key of the directory API (/api/v1): the tenant named `tenant_name` if
+  // `authorization` carries one of its unrevoked app keys. Cached like tokens (kTokenCacheTtl,
+  // cleared by invalidate()), in a cache of its own: a SCIM token is never an app key.
+  // Errors: unauthorized (missing, malformed, unknown, revoked, other tenant's key); the
+  // store's error if the lookup fails.
+  Result<store::Tenant> authenticate_app_key(std::string_view authorization,
+                                             std::string_view tenant_name);
+
  private:
   struct Entry {
     std::optional<store::Tenant> tenant;  // nullopt: known-bad token (negative cache)
@@ -39,6 +55,8 @@ class TokenAuth {
   std::shared_ptr<const Clock> clock_;
   std::mutex mu_;
   std::unordered_map<std::string, Entry> cache_;  // key: SHA-256 hex of the token
+  std::unordered_map<std::string, Entry> app_key_cache_;  // key: SHA-256 hex of the app key
+  KeyUseRecorder uses_{store_};  // last: its thread stops (and flushes) first
 };
 
 }  // namespace scimd::api

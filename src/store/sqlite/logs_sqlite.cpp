@@ -4,20 +4,194 @@
 namespace scimd::store::sqlite {
 
 namespace {
-Error todo() { return make_error(Errc::not_implemented, "logs: not yet implemented"); }
+
+MailRecord read_mail(const Statement& row) {
+  MailRecord m;
+  m.id = row.column_int(0);
+  m.tenant_id = row.column_int(1);
+  m.event_id = row.column_text(2);
+  m.user_id = row.column_text(3);
+  m.recipient = row.column_text(4);
+  m.time = row.column_text(5);
+  m.attempts = row.column_int(6);
+  m.outcome = row.column_text(7);
+  m.error = row.column_text(8);
+  return m;
+}
+
+ProvisioningEntry read_entry(const Statement& row) {
+  ProvisioningEntry e;
+  e.id = row.column_int(0);
+  e.tenant_id = row.column_int(1);
+  e.time = row.column_text(2);
+  e.client = row.column_text(3);
+  e.method = row.column_text(4);
+  e.path = row.column_text(5);
+  e.resource_id = row.column_text(6);
+  e.status = static_cast<int>(row.column_int(7));
+  e.scim_type = row.column_text(8);
+  e.latency_ms = row.column_double(9);
+  e.detail = row.column_text(10);
+  e.request_id = row.column_text(11);
+  return e;
+}
+
 }  // namespace
 
-Result<std::int64_t> SqliteStore::consumer_seq(TenantId, std::string_view) { return todo(); }
-Status SqliteStore::set_consumer_seq(TenantId, std::string_view, std::int64_t) { return todo(); }
-Result<std::int64_t> SqliteStore::save_mail(const MailRecord&) { return todo(); }
-Result<std::vector<MailRecord>> SqliteStore::list_mail(TenantId, std::int64_t) { return todo(); }
-Status SqliteStore::append_provisioning(const std::vector<ProvisioningEntry>&) { return todo(); }
-Result<std::vector<ProvisioningEntry>> SqliteStore::list_provisioning(const ProvisioningQuery&) {
-  return todo();
+Result<std::int64_t> SqliteStore::consumer_seq(TenantId tenant, std::string_view consumer) {
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db->prepare("SELECT seq FROM consumers WHERE tenant_id = ? AND name = ?"));
+  stmt.bind(1, tenant).bind(2, consumer);
+  SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  return row ? stmt.column_int(0) : std::int64_t{0};
 }
-Result<std::vector<StatusCount>> SqliteStore::summarize_provisioning(TenantId, std::string_view) {
-  return todo();
+
+Status SqliteStore::set_consumer_seq(TenantId tenant, std::string_view consumer,
+                                     std::int64_t seq) {
+  return writes_->submit([&](Connection& db) -> Status {
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                           db.prepare("INSERT INTO consumers (tenant_id, name, seq) VALUES (?, ?, ?) "
+                                      "ON CONFLICT (tenant_id, name) DO UPDATE SET seq = excluded.seq"));
+    stmt.bind(1, tenant).bind(2, consumer).bind(3, seq);
+    return stmt.run();
+  });
 }
-Result<std::int64_t> SqliteStore::prune_logs(TimePoint) { return todo(); }
+
+Result<std::int64_t> SqliteStore::save_mail(const MailRecord& record) {
+  std::int64_t id = record.id;
+  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    if (record.id == 0) {
+      SCIMD_ASSIGN_OR_RETURN(
+          Statement stmt,
+          db.prepare("INSERT INTO mail (tenant_id, event_id, user_id, recipient, time, attempts, "
+                     "outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+      stmt.bind(1, record.tenant_id).bind(2, record.event_id).bind(3, record.user_id);
+      stmt.bind(4, record.recipient).bind(5, record.time).bind(6, record.attempts);
+      stmt.bind(7, record.outcome).bind(8, record.error);
+      SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+      if (!row) return make_error(Errc::internal, "mail insert returned no id");
+      id = stmt.column_int(0);
+      SCIMD_ASSIGN_OR_RETURN(const bool more, stmt.step());  // completes the statement
+      (void)more;
+      return {};
+    }
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                           db.prepare("UPDATE mail SET recipient = ?, time = ?, attempts = ?, "
+                                      "outcome = ?, error = ? WHERE id = ?"));
+    stmt.bind(1, record.recipient).bind(2, record.time).bind(3, record.attempts);
+    stmt.bind(4, record.outcome).bind(5, record.error).bind(6, record.id);
+    SCIMD_TRY(stmt.run());
+    if (db.changes() == 0) {
+      return make_error(Errc::not_found, "mail record " + std::to_string(record.id) + " not found");
+    }
+    return {};
+  }));
+  return id;
+}
+
+Result<std::vector<MailRecord>> SqliteStore::list_mail(TenantId tenant, std::int64_t limit) {
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db->prepare("SELECT id, tenant_id, event_id, user_id, recipient, time, "
+                                     "attempts, outcome, error FROM mail WHERE tenant_id = ? "
+                                     "ORDER BY id DESC LIMIT ?"));
+  stmt.bind(1, tenant).bind(2, limit);
+  std::vector<MailRecord> out;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return out;
+    out.push_back(read_mail(stmt));
+  }
+}
+
+Status SqliteStore::append_provisioning(const std::vector<ProvisioningEntry>& entries) {
+  if (entries.empty()) return {};
+  // One job, so one savepoint and one commit for the whole batch.
+  return writes_->submit([&](Connection& db) -> Status {
+    for (const ProvisioningEntry& e : entries) {
+      SCIMD_ASSIGN_OR_RETURN(
+          Statement stmt,
+          db.prepare("INSERT INTO provisioning_log (tenant_id, time, client, method, path, "
+                     "resource_id, status, scim_type, latency_ms, detail, request_id) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      stmt.bind(1, e.tenant_id).bind(2, e.time).bind(3, e.client).bind(4, e.method);
+      stmt.bind(5, e.path).bind(6, e.resource_id).bind(7, e.status).bind(8, e.scim_type);
+      stmt.bind(9, e.latency_ms).bind(10, e.detail).bind(11, e.request_id);
+      SCIMD_TRY(stmt.run());
+    }
+    return {};
+  });
+}
+
+Result<std::vector<ProvisioningEntry>> SqliteStore::list_provisioning(const ProvisioningQuery& q) {
+  // Conditions are fixed text (values are bound), so the statement cache sees few shapes.
+  std::string sql =
+      "SELECT id, tenant_id, time, client, method, path, resource_id, status, scim_type, "
+      "latency_ms, detail, request_id FROM provisioning_log WHERE tenant_id = ?";
+  std::vector<SqlValue> values{q.tenant_id};
+  if (q.errors_only) sql += " AND status >= 400";
+  if (q.resource_id) {
+    sql += " AND resource_id = ?";
+    values.emplace_back(*q.resource_id);
+  }
+  if (q.since) {
+    sql += " AND time >= ?";
+    values.emplace_back(*q.since);
+  }
+  if (q.until) {
+    sql += " AND time < ?";
+    values.emplace_back(*q.until);
+  }
+  if (q.before_id) {
+    sql += " AND id < ?";
+    values.emplace_back(*q.before_id);
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  values.emplace_back(q.limit);
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db->prepare(sql));
+  stmt.bind_all(values);
+  std::vector<ProvisioningEntry> out;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return out;
+    out.push_back(read_entry(stmt));
+  }
+}
+
+Result<std::vector<StatusCount>> SqliteStore::summarize_provisioning(TenantId tenant,
+                                                                     std::string_view since) {
+  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db->prepare("SELECT status, COUNT(*) FROM provisioning_log "
+                                     "WHERE tenant_id = ? AND time >= ? GROUP BY status "
+                                     "ORDER BY status"));
+  stmt.bind(1, tenant).bind(2, since);
+  std::vector<StatusCount> out;
+  while (true) {
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return out;
+    out.push_back(StatusCount{static_cast<int>(stmt.column_int(0)), stmt.column_int(1)});
+  }
+}
+
+Result<std::int64_t> SqliteStore::prune_logs(TimePoint before) {
+  const std::string cutoff = format_time(before);
+  std::int64_t pruned = 0;
+  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    pruned = 0;  // a retried job starts over
+    for (const char* sql : {"DELETE FROM provisioning_log WHERE time < ?",
+                            "DELETE FROM webhook_deliveries WHERE time < ?",
+                            "DELETE FROM mail WHERE time < ?"}) {
+      SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare(sql));
+      stmt.bind(1, cutoff);
+      SCIMD_TRY(stmt.run());
+      pruned += db.changes();
+    }
+    return {};
+  }));
+  return pruned;
+}
 
 }  // namespace scimd::store::sqlite

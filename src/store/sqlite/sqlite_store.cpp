@@ -10,6 +10,7 @@
 #include "store/cursor.h"
 #include "store/sqlite/filter_sql.h"
 #include "store/sqlite/keyset_sql.h"
+#include "store/sqlite/memberships.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/outbox.h"
 #include "store/roles.h"
@@ -123,35 +124,6 @@ Result<std::optional<Resource>> load_row(Connection& db, TenantId tenant, Resour
   return std::optional<Resource>(std::move(r));
 }
 
-Result<std::vector<scim::MemberRef>> load_members(Connection& db, TenantId tenant,
-                                                  std::string_view group_id) {
-  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                         db.prepare("SELECT member_id, display, member_type FROM memberships "
-                                    "WHERE tenant_id = ? AND group_id = ? ORDER BY seq"));
-  stmt.bind(1, tenant).bind(2, group_id);
-  std::vector<scim::MemberRef> members;
-  while (true) {
-    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
-    if (!row) return members;
-    members.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2)});
-  }
-}
-
-Result<std::vector<scim::GroupRef>> load_groups(Connection& db, TenantId tenant,
-                                                std::string_view member_id) {
-  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                         db.prepare("SELECT g.id, g.display_name FROM memberships m JOIN groups g "
-                                    "ON g.tenant_id = m.tenant_id AND g.id = m.group_id "
-                                    "WHERE m.tenant_id = ? AND m.member_id = ? ORDER BY m.seq"));
-  stmt.bind(1, tenant).bind(2, member_id);
-  std::vector<scim::GroupRef> groups;
-  while (true) {
-    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
-    if (!row) return groups;
-    groups.push_back({stmt.column_text(0), stmt.column_text(1)});
-  }
-}
-
 Status load_fetched(Connection& db, TenantId tenant, ResourceKind kind, Fetch fetch, Resource& r) {
   if (kind == ResourceKind::group && fetch.members) {
     SCIMD_ASSIGN_OR_RETURN(r.members, load_members(db, tenant, r.id));
@@ -263,117 +235,6 @@ Status refresh_user_emails(Connection& db, TenantId tenant, std::string_view id,
 // --- memberships ---------------------------------------------------------------------------
 
 // "User" or "Group" for an id of the tenant, or nullopt if it names nothing.
-Result<std::optional<std::string>> member_type_of(Connection& db, TenantId tenant,
-                                                  std::string_view id) {
-  for (const ResourceKind kind : {ResourceKind::user, ResourceKind::group}) {
-    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                           db.prepare("SELECT 1 FROM " + std::string(table_of(kind)) +
-                                      " WHERE tenant_id = ? AND id = ?"));
-    stmt.bind(1, tenant).bind(2, id);
-    SCIMD_ASSIGN_OR_RETURN(const bool found, stmt.step());
-    if (found) return std::optional<std::string>(std::string(kind_name(kind)));
-  }
-  return std::optional<std::string>();
-}
-
-// Adds members (unknown ids and the group itself are dropped; an existing member keeps its
-// row and place, taking a new non-empty display). Returns whether any row changed.
-Result<bool> add_members(Connection& db, TenantId tenant, std::string_view group_id,
-                         const std::vector<scim::MemberRef>& members) {
-  bool changed = false;
-  for (const scim::MemberRef& m : members) {
-    if (m.value == group_id) continue;
-    SCIMD_ASSIGN_OR_RETURN(const std::optional<std::string> type,
-                           member_type_of(db, tenant, m.value));
-    if (!type) continue;  // Entra and Microsoft's Postman tests add ids that do not exist
-    SCIMD_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.prepare("INSERT INTO memberships (tenant_id, group_id, member_id, member_type, "
-                   "display) VALUES (?, ?, ?, ?, ?) "
-                   "ON CONFLICT (tenant_id, group_id, member_id) DO UPDATE SET "
-                   "display = excluded.display "
-                   "WHERE excluded.display != '' AND excluded.display != memberships.display"));
-    stmt.bind(1, tenant).bind(2, group_id).bind(3, m.value).bind(4, *type).bind(5, m.display);
-    SCIMD_TRY(stmt.run());
-    changed = changed || db.changes() > 0;
-  }
-  return changed;
-}
-
-Result<bool> remove_members(Connection& db, TenantId tenant, std::string_view group_id,
-                            const std::vector<scim::MemberRef>& members) {
-  bool changed = false;
-  for (const scim::MemberRef& m : members) {
-    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                           db.prepare("DELETE FROM memberships WHERE tenant_id = ? AND "
-                                      "group_id = ? AND member_id = ?"));
-    stmt.bind(1, tenant).bind(2, group_id).bind(3, m.value);
-    SCIMD_TRY(stmt.run());
-    changed = changed || db.changes() > 0;
-  }
-  return changed;
-}
-
-Result<bool> remove_all_members(Connection& db, TenantId tenant, std::string_view group_id) {
-  SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt, db.prepare("DELETE FROM memberships WHERE tenant_id = ? AND group_id = ?"));
-  stmt.bind(1, tenant).bind(2, group_id);
-  SCIMD_TRY(stmt.run());
-  return db.changes() > 0;
-}
-
-// Members become exactly `members`: rows not named are deleted, members already present keep
-// their place, new ones are appended in the order given.
-Result<bool> replace_members(Connection& db, TenantId tenant, std::string_view group_id,
-                             const std::vector<scim::MemberRef>& members) {
-  std::set<std::string, std::less<>> wanted;
-  for (const auto& m : members) wanted.insert(m.value);
-  SCIMD_ASSIGN_OR_RETURN(const auto current, load_members(db, tenant, group_id));
-  std::vector<scim::MemberRef> dropped;
-  for (const auto& m : current) {
-    if (!wanted.contains(m.value)) dropped.push_back(m);
-  }
-  SCIMD_ASSIGN_OR_RETURN(const bool removed, remove_members(db, tenant, group_id, dropped));
-  SCIMD_ASSIGN_OR_RETURN(const bool added, add_members(db, tenant, group_id, members));
-  return removed || added;
-}
-
-Result<bool> apply_member_ops(Connection& db, TenantId tenant, std::string_view group_id,
-                              const std::vector<scim::MemberOp>& ops) {
-  bool changed = false;
-  for (const scim::MemberOp& op : ops) {
-    Result<bool> step = false;
-    switch (op.kind) {
-      case scim::MemberOp::Kind::add:
-        step = add_members(db, tenant, group_id, op.members);
-        break;
-      case scim::MemberOp::Kind::remove:
-        step = remove_members(db, tenant, group_id, op.members);
-        break;
-      case scim::MemberOp::Kind::remove_all:
-        step = remove_all_members(db, tenant, group_id);
-        break;
-      case scim::MemberOp::Kind::replace_all:
-        step = replace_members(db, tenant, group_id, op.members);
-        break;
-    }
-    if (!step.ok()) return std::move(step).error();
-    changed = changed || *step;
-  }
-  return changed;
-}
-
-// A membership change is a change of the group: new version, new lastModified.
-Status touch_groups_holding(Connection& db, TenantId tenant, std::string_view member_id,
-                            const std::string& now) {
-  SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt, db.prepare("UPDATE groups SET version = version + 1, last_modified = ? "
-                                 "WHERE tenant_id = ? AND id IN (SELECT group_id FROM memberships "
-                                 "WHERE tenant_id = ? AND member_id = ?)"));
-  stmt.bind(1, now).bind(2, tenant).bind(3, tenant).bind(4, member_id);
-  return stmt.run();
-}
-
 }  // namespace
 
 // --- opening -------------------------------------------------------------------------------
@@ -497,15 +358,19 @@ Status SqliteStore::expire_tokens(TenantId tenant, TimePoint until) {
 Result<std::vector<TokenInfo>> SqliteStore::list_tokens(TenantId tenant) {
   auto db = reads_->acquire();
   SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                         db->prepare("SELECT id, tenant_id, created, expires_at FROM tokens "
+                         db->prepare("SELECT id, tenant_id, created, expires_at, last_used FROM tokens "
                                      "WHERE tenant_id = ? ORDER BY id"));
   stmt.bind(1, tenant);
   std::vector<TokenInfo> tokens;
   while (true) {
     SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
     if (!row) return tokens;
-    TokenInfo info{stmt.column_int(0), stmt.column_int(1), stmt.column_text(2), std::nullopt};
+    TokenInfo info;
+    info.id = stmt.column_int(0);
+    info.tenant_id = stmt.column_int(1);
+    info.created = stmt.column_text(2);
     if (!stmt.is_null(3)) info.expires_at = stmt.column_text(3);
+    if (!stmt.is_null(4)) info.last_used = stmt.column_text(4);
     tokens.push_back(std::move(info));
   }
 }
@@ -525,44 +390,218 @@ Result<std::optional<Tenant>> SqliteStore::find_token_owner(std::string_view sha
   return std::optional<Tenant>(std::move(t));
 }
 
-// --- users and groups ----------------------------------------------------------------------
+// --- what a write tells the outside world: events and effective roles -----------------------
 
 namespace {
 
-Resource new_resource(json::object doc, const std::string& when) {
+// The resource without its member/group lists (which can be 100k long): all events need.
+Resource header_of(const Resource& r) {
+  Resource copy;
+  copy.id = r.id;
+  copy.doc = r.doc;
+  copy.version = r.version;
+  copy.created = r.created;
+  copy.last_modified = r.last_modified;
+  copy.synced = r.synced;
+  copy.roles = r.roles;
+  return copy;
+}
+
+Result<std::vector<RoleRule>> load_role_rules(Connection& db, TenantId tenant) {
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare("SELECT settings FROM tenants WHERE id = ?"));
+  stmt.bind(1, tenant);
+  SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return tenant_not_found(tenant);
+  SCIMD_ASSIGN_OR_RETURN(const json::object settings,
+                         parse_object(stmt.column_text(0), "tenant settings"));
+  return role_rules(settings);
+}
+
+GroupKey group_key(const json::object& doc) {
+  GroupKey key;
+  if (const json::value* v = doc.if_contains("externalId"); v && v->is_string()) {
+    key.external_id = std::string(v->as_string());
+  }
+  if (const json::value* v = doc.if_contains("displayName"); v && v->is_string()) {
+    key.display_name = std::string(v->as_string());
+  }
+  return key;
+}
+
+// Recomputes the effective roles of the given users (other ids are skipped) and appends
+// user.roles_changed for each whose roles changed.
+Status recompute_roles(Connection& db, TenantId tenant, const std::vector<RoleRule>& rules,
+                       const std::vector<std::string>& ids, Source source,
+                       std::vector<NewEvent>& events) {
+  std::set<std::string, std::less<>> done;
+  for (const std::string& id : ids) {
+    if (!done.insert(id).second) continue;
+    SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> user,
+                           load_row(db, tenant, ResourceKind::user, id));
+    if (!user) continue;  // a group member of a group
+    SCIMD_ASSIGN_OR_RETURN(
+        Statement keys, db.prepare("SELECT g.external_id, g.display_name FROM memberships m "
+                                   "JOIN groups g ON g.tenant_id = m.tenant_id AND "
+                                   "g.id = m.group_id WHERE m.tenant_id = ? AND m.member_id = ?"));
+    keys.bind(1, tenant).bind(2, id);
+    std::vector<GroupKey> groups;
+    while (true) {
+      SCIMD_ASSIGN_OR_RETURN(const bool row, keys.step());
+      if (!row) break;
+      groups.push_back({keys.is_null(0) ? "" : keys.column_text(0),
+                        keys.is_null(1) ? "" : keys.column_text(1)});
+    }
+    std::vector<std::string> roles = roles_for(rules, groups);
+    if (roles == user->roles) continue;
+    SCIMD_ASSIGN_OR_RETURN(Statement update,
+                           db.prepare("UPDATE users SET roles = ? WHERE tenant_id = ? AND id = ?"));
+    update.bind(1, roles_json(roles)).bind(2, tenant).bind(3, id);
+    SCIMD_TRY(update.run());
+    std::vector<std::string> old_roles = std::move(user->roles);
+    user->roles = std::move(roles);
+    events.push_back(roles_event(*user, old_roles, source));
+  }
+  return {};
+}
+
+void append_member_events(bool added, const Resource& group,
+                          const std::vector<scim::MemberRef>& members, Source source,
+                          std::vector<NewEvent>& events) {
+  for (const scim::MemberRef& m : members) events.push_back(member_event(added, group, m, source));
+}
+
+// After a group write: its member events, and the roles of the users it concerns when the
+// group is (or was) named by a role rule — all its members when its name or externalId
+// changed, else those who came or went.
+Status group_effects(Connection& db, TenantId tenant, const Resource* before,
+                     const Resource* after, const MemberDelta& delta, bool member_events,
+                     Source source, std::vector<NewEvent>& events) {
+  const Resource& group = after != nullptr ? *after : *before;
+  if (member_events) {
+    append_member_events(true, group, delta.added, source, events);
+    append_member_events(false, group, delta.removed, source, events);
+  }
+  std::optional<GroupKey> old_key, new_key;
+  if (before != nullptr) old_key = group_key(before->doc);
+  if (after != nullptr) new_key = group_key(after->doc);
+  const bool renamed = old_key && new_key &&
+                       (old_key->external_id != new_key->external_id ||
+                        old_key->display_name != new_key->display_name);
+  if (delta.empty() && !renamed) return {};
+  SCIMD_ASSIGN_OR_RETURN(const std::vector<RoleRule> rules, load_role_rules(db, tenant));
+  if (rules.empty()) return {};
+  const bool mapped = (old_key && any_rule_matches(rules, *old_key)) ||
+                      (new_key && any_rule_matches(rules, *new_key));
+  if (!mapped) return {};
+  std::vector<std::string> ids;
+  for (const auto& m : delta.added) ids.push_back(m.value);
+  for (const auto& m : delta.removed) ids.push_back(m.value);
+  if (renamed) {
+    SCIMD_ASSIGN_OR_RETURN(const auto members, load_members(db, tenant, group.id));
+    for (const auto& m : members) ids.push_back(m.value);
+  }
+  return recompute_roles(db, tenant, rules, ids, source, events);
+}
+
+// --- users and groups ----------------------------------------------------------------------
+
+Resource new_resource(json::object doc, const std::string& when, Source source) {
   Resource created;
   created.id = new_resource_id();
   created.created = when;
   created.last_modified = when;
   created.version = 1;
   created.doc = std::move(doc);
+  created.synced = source == Source::scim;
   return created;
 }
 
 // Inserts a new resource (of a tenant known to exist) with its side rows: user_emails for
-// users, member rows for groups (created.members then holds them).
+// users, member rows for groups (created.members then holds them); appends its events.
 Status insert_resource(Connection& db, TenantId tenant, ResourceKind kind, Resource& created,
-                       const std::vector<scim::MemberRef>& members) {
+                       const std::vector<scim::MemberRef>& members, Source source,
+                       std::vector<NewEvent>& events) {
   const IndexRow row = index_row(kind, created.doc);
   SCIMD_TRY(check_unique(db, tenant, kind, row, created.doc, created.id));
   SCIMD_ASSIGN_OR_RETURN(
       Statement stmt,
       db.prepare("INSERT INTO " + std::string(table_of(kind)) +
                  " (tenant_id, id, doc, version, created, last_modified, user_name_lower, "
-                 "display_name, display_name_lower, external_id, work_email_lower, active) "
-                 "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                 "display_name, display_name_lower, external_id, work_email_lower, active, "
+                 "synced) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt.bind(1, tenant).bind(2, created.id).bind(3, json::serialize(created.doc));
   stmt.bind(4, created.created).bind(5, created.last_modified);
   bind_index_row(stmt, 6, row);
+  stmt.bind(12, created.synced ? 1 : 0);
   if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind);
+  for (NewEvent& e : resource_events(kind, nullptr, &created, source)) events.push_back(std::move(e));
   if (kind == ResourceKind::user) {
     SCIMD_TRY(refresh_user_emails(db, tenant, created.id, /*fresh=*/true));
   }
   if (kind == ResourceKind::group) {
-    SCIMD_TRY(add_members(db, tenant, created.id, members));
+    MemberDelta delta;
+    SCIMD_TRY(add_members(db, tenant, created.id, members, delta));
     SCIMD_ASSIGN_OR_RETURN(created.members, load_members(db, tenant, created.id));
+    SCIMD_TRY(group_effects(db, tenant, nullptr, &created, delta, true, source, events));
   }
   return {};
+}
+
+// Rewrites a stored row from a new document (index columns and emails too); bumps the version.
+Status rewrite_row(Connection& db, TenantId tenant, ResourceKind kind, std::string_view id,
+                   const json::object& doc, const std::string& when, bool doc_changed) {
+  const IndexRow row = index_row(kind, doc);
+  SCIMD_TRY(check_unique(db, tenant, kind, row, doc, id));
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare("UPDATE " + std::string(table_of(kind)) +
+                 " SET doc = ?, version = version + 1, last_modified = ?, "
+                 "user_name_lower = ?, display_name = ?, display_name_lower = ?, "
+                 "external_id = ?, work_email_lower = ?, active = ? "
+                 "WHERE tenant_id = ? AND id = ?"));
+  stmt.bind(1, json::serialize(doc)).bind(2, when);
+  bind_index_row(stmt, 3, row);
+  stmt.bind(9, tenant).bind(10, id);
+  if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind);
+  if (kind == ResourceKind::user && doc_changed) {
+    SCIMD_TRY(refresh_user_emails(db, tenant, id, /*fresh=*/false));
+  }
+  return {};
+}
+
+// A SCIM create whose userName or email matches a user the product pre-registered (synced =
+// 0) takes that record over: same id and created, the identity provider's document, synced.
+Result<std::optional<Resource>> adopt_user(Connection& db, TenantId tenant, json::object& doc,
+                                           const std::string& when,
+                                           std::vector<NewEvent>& events) {
+  const IndexRow row = index_row(ResourceKind::user, doc);
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement find,
+      db.prepare("SELECT u.id FROM users u WHERE u.tenant_id = ? AND u.synced = 0 AND "
+                 "(u.user_name_lower = ? OR u.seq IN (SELECT user_seq FROM user_emails "
+                 "WHERE tenant_id = ? AND value_lower = ?)) ORDER BY u.seq LIMIT 1"));
+  find.bind(1, tenant).bind(3, tenant);
+  bind_optional(find, 2, row.user_name_lower);
+  bind_optional(find, 4, row.work_email_lower);
+  SCIMD_ASSIGN_OR_RETURN(const bool found, find.step());
+  if (!found) return std::optional<Resource>();
+  const std::string id = find.column_text(0);
+  SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> current, load_row(db, tenant, ResourceKind::user, id));
+  if (!current) return std::optional<Resource>();
+  SCIMD_TRY(rewrite_row(db, tenant, ResourceKind::user, id, doc, when, true));
+  SCIMD_ASSIGN_OR_RETURN(Statement claim,
+                         db.prepare("UPDATE users SET synced = 1 WHERE tenant_id = ? AND id = ?"));
+  claim.bind(1, tenant).bind(2, id);
+  SCIMD_TRY(claim.run());
+  Resource adopted = header_of(*current);
+  adopted.doc = std::move(doc);
+  adopted.version += 1;
+  adopted.last_modified = when;
+  adopted.synced = true;
+  for (NewEvent& e : resource_events(ResourceKind::user, &*current, &adopted, Source::scim)) {
+    events.push_back(std::move(e));
+  }
+  return std::optional<Resource>(std::move(adopted));
 }
 
 }  // namespace
@@ -570,12 +609,24 @@ Status insert_resource(Connection& db, TenantId tenant, ResourceKind kind, Resou
 Result<Resource> SqliteStore::create(TenantId tenant, ResourceKind kind, json::object doc,
                                      const std::vector<scim::MemberRef>& members,
                                      const WriteOptions& options) {
-  (void)options;  // events and adoption: next commit
-  Resource created = new_resource(std::move(doc), now());
+  const std::string when = now();
+  Resource created = new_resource(std::move(doc), when, options.source);
+  std::vector<NewEvent> events;
   SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    events.clear();
     SCIMD_TRY(check_tenant_exists(db, tenant));
-    return insert_resource(db, tenant, kind, created, members);
+    if (kind == ResourceKind::user && options.adopt_unsynced && options.source == Source::scim) {
+      SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> adopted,
+                             adopt_user(db, tenant, created.doc, when, events));
+      if (adopted) {
+        created = std::move(*adopted);
+        return append_events(db, tenant, events, when);
+      }
+    }
+    SCIMD_TRY(insert_resource(db, tenant, kind, created, members, options.source, events));
+    return append_events(db, tenant, events, when);
   }));
+  if (!events.empty()) event_signal_.notify();
   return created;
 }
 
@@ -584,15 +635,19 @@ Result<std::vector<std::string>> SqliteStore::create_batch(TenantId tenant, Reso
   const std::string when = now();
   std::vector<std::string> ids;
   ids.reserve(resources.size());
+  std::vector<NewEvent> events;
   SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    events.clear();
+    ids.clear();
     SCIMD_TRY(check_tenant_exists(db, tenant));
     for (NewResource& resource : resources) {
-      Resource created = new_resource(std::move(resource.doc), when);
-      SCIMD_TRY(insert_resource(db, tenant, kind, created, resource.members));
+      Resource created = new_resource(resource.doc, when, Source::scim);
+      SCIMD_TRY(insert_resource(db, tenant, kind, created, resource.members, Source::scim, events));
       ids.push_back(std::move(created.id));
     }
-    return {};
+    return append_events(db, tenant, events, when);
   }));
+  if (!events.empty()) event_signal_.notify();
   return ids;
 }
 
@@ -853,10 +908,11 @@ Result<std::string> SqliteStore::explain_list(TenantId tenant, ResourceKind kind
 Result<Resource> SqliteStore::update(TenantId tenant, ResourceKind kind, std::string_view id,
                                      std::optional<std::int64_t> if_match, Fetch fetch,
                                      const Mutation& mutation, const WriteOptions& options) {
-  (void)options;
   const std::string when = now();
   Resource result;
+  std::vector<NewEvent> events;
   SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    events.clear();
     SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> current, load_row(db, tenant, kind, id));
     if (!current) return not_found(kind, id);
     if (if_match && *if_match != current->version) {
@@ -866,48 +922,44 @@ Result<Resource> SqliteStore::update(TenantId tenant, ResourceKind kind, std::st
     }
     SCIMD_TRY(load_fetched(db, tenant, kind, fetch, *current));
     SCIMD_ASSIGN_OR_RETURN(Change change, mutation(*current));
+    const Resource before = header_of(*current);
 
     bool members_changed = false;
+    MemberDelta delta;
     if (kind == ResourceKind::group && !change.member_ops.empty()) {
       SCIMD_ASSIGN_OR_RETURN(members_changed,
-                             apply_member_ops(db, tenant, current->id, change.member_ops));
+                             apply_member_ops(db, tenant, current->id, change.member_ops, delta));
     }
     const bool doc_changed = change.doc != current->doc;
     if (doc_changed || members_changed) {
-      const IndexRow row = index_row(kind, change.doc);
-      SCIMD_TRY(check_unique(db, tenant, kind, row, change.doc, current->id));
-      SCIMD_ASSIGN_OR_RETURN(
-          Statement stmt,
-          db.prepare("UPDATE " + std::string(table_of(kind)) +
-                     " SET doc = ?, version = version + 1, last_modified = ?, "
-                     "user_name_lower = ?, display_name = ?, display_name_lower = ?, "
-                     "external_id = ?, work_email_lower = ?, active = ? "
-                     "WHERE tenant_id = ? AND id = ?"));
-      stmt.bind(1, json::serialize(change.doc)).bind(2, when);
-      bind_index_row(stmt, 3, row);
-      stmt.bind(9, tenant).bind(10, current->id);
-      if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind);
-      if (kind == ResourceKind::user && doc_changed) {
-        SCIMD_TRY(refresh_user_emails(db, tenant, current->id, /*fresh=*/false));
-      }
+      SCIMD_TRY(rewrite_row(db, tenant, kind, current->id, change.doc, when, doc_changed));
       current->doc = std::move(change.doc);
       current->version += 1;
       current->last_modified = when;
     }
+    for (NewEvent& e : resource_events(kind, &before, &*current, options.source)) {
+      events.push_back(std::move(e));
+    }
+    if (kind == ResourceKind::group) {
+      SCIMD_TRY(group_effects(db, tenant, &before, &*current, delta, true, options.source, events));
+    }
+    SCIMD_TRY(append_events(db, tenant, events, when));
     current->members.clear();
     current->groups.clear();
     SCIMD_TRY(load_fetched(db, tenant, kind, fetch, *current));
     result = std::move(*current);
     return {};
   }));
+  if (!events.empty()) event_signal_.notify();
   return result;
 }
 
 Status SqliteStore::remove(TenantId tenant, ResourceKind kind, std::string_view id,
                            std::optional<std::int64_t> if_match, const WriteOptions& options) {
-  (void)options;
   const std::string when = now();
-  return writes_->submit([&](Connection& db) -> Status {
+  std::vector<NewEvent> events;
+  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    events.clear();
     SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> current, load_row(db, tenant, kind, id));
     if (!current) return not_found(kind, id);
     if (if_match && *if_match != current->version) {
@@ -916,18 +968,31 @@ Status SqliteStore::remove(TenantId tenant, ResourceKind kind, std::string_view 
                                                        std::to_string(*if_match));
     }
     // Groups that held it change: they lose a member.
-    SCIMD_TRY(touch_groups_holding(db, tenant, id, when));
-    SCIMD_ASSIGN_OR_RETURN(Statement as_member,
-                           db.prepare("DELETE FROM memberships WHERE tenant_id = ? AND "
-                                      "member_id = ?"));
-    as_member.bind(1, tenant).bind(2, id);
-    SCIMD_TRY(as_member.run());
-    if (kind == ResourceKind::group) SCIMD_TRY(remove_all_members(db, tenant, id));
+    SCIMD_ASSIGN_OR_RETURN(const auto held_by, remove_from_all_groups(db, tenant, id, when));
+    MemberDelta delta;
+    if (kind == ResourceKind::group) SCIMD_TRY(remove_all_members(db, tenant, id, delta));
     SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare("DELETE FROM " + std::string(table_of(kind)) +
                                                       " WHERE tenant_id = ? AND id = ?"));
     stmt.bind(1, tenant).bind(2, id);
-    return stmt.run();
-  });
+    SCIMD_TRY(stmt.run());
+    for (NewEvent& e : resource_events(kind, &*current, nullptr, options.source)) {
+      events.push_back(std::move(e));
+    }
+    for (const auto& [group_id, display] : held_by) {
+      SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> group,
+                             load_row(db, tenant, ResourceKind::group, group_id));
+      if (!group) continue;
+      const scim::MemberRef member{current->id, display, std::string(kind_name(kind))};
+      events.push_back(member_event(false, *group, member, options.source));
+    }
+    if (kind == ResourceKind::group) {
+      // The group's own member rows went with it: group.deleted says so; only roles follow.
+      SCIMD_TRY(group_effects(db, tenant, &*current, nullptr, delta, false, options.source, events));
+    }
+    return append_events(db, tenant, events, when);
+  }));
+  if (!events.empty()) event_signal_.notify();
+  return {};
 }
 
 }  // namespace scimd::store::sqlite
