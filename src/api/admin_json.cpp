@@ -31,17 +31,21 @@ Status admin_known_keys(const json::object& body, std::vector<std::string_view> 
   return {};
 }
 
-Result<std::optional<std::string>> admin_string(const json::object& body, std::string_view key,
-                                                bool optional) {
+Result<std::string> admin_string(const json::object& body, std::string_view key) {
   const json::value* v = body.if_contains(key);
-  if (v == nullptr || (optional && v->is_null())) {
-    if (optional) return std::optional<std::string>();
-    return make_error(Errc::invalid_value, "'" + std::string(key) + "' is required");
-  }
+  if (v == nullptr) return make_error(Errc::invalid_value, "'" + std::string(key) + "' is required");
   if (!v->is_string() || v->as_string().empty()) {
     return make_error(Errc::invalid_value, "'" + std::string(key) + "' must be a non-empty string");
   }
-  return std::optional<std::string>(std::string(v->as_string()));
+  return std::string(v->as_string());
+}
+
+Result<std::optional<std::string>> admin_optional_string(const json::object& body,
+                                                         std::string_view key) {
+  const json::value* v = body.if_contains(key);
+  if (v == nullptr || v->is_null()) return std::optional<std::string>();
+  SCIMD_ASSIGN_OR_RETURN(std::string text, admin_string(body, key));
+  return std::optional<std::string>(std::move(text));
 }
 
 Result<bool> query_bool(const Target& target, std::string_view name, bool fallback) {

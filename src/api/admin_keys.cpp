@@ -29,12 +29,12 @@ Result<Response> admin_create_app_key(AdminCall& call) {
   SCIMD_ASSIGN_OR_RETURN(const json::object body, admin_body(call.request));
   SCIMD_TRY(admin_known_keys(body, {"name"}));
   SCIMD_ASSIGN_OR_RETURN(const auto name, admin_string(body, "name"));
-  if (name->size() > kMaxKeyName) {
+  if (name.size() > kMaxKeyName) {
     return make_error(Errc::invalid_value, "'name' must be at most " + std::to_string(kMaxKeyName) + " characters");
   }
   const std::string secret = std::string(kAppKeyPrefix) + new_secret_token();
   SCIMD_ASSIGN_OR_RETURN(const store::AppKey key,
-                         call.ctx.store.add_app_key(call.the_tenant().id, *name, crypto::sha256_hex(secret)));
+                         call.ctx.store.add_app_key(call.the_tenant().id, name, crypto::sha256_hex(secret)));
   json::object created = key_json(key);
   created["key"] = secret;  // shown this once; the store keeps only its SHA-256
   return json_response(201, created);

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "api/admin_routes.h"
+#include "api/service.h"
 #include "store/records.h"
 
 namespace scimd::api {

@@ -38,18 +38,18 @@ struct QueryParam {
 };
 
 struct AdminRoute {
-  std::string_view method;   // "GET", "POST", "PUT", "PATCH", "DELETE"
-  std::string_view pattern;  // relative to /admin/v1, e.g. "/tenants/{name}/webhooks/{id}"
-  AdminHandler handler;
+  std::string_view method = {};   // "GET", "POST", "PUT", "PATCH", "DELETE"
+  std::string_view pattern = {};  // relative to /admin/v1, e.g. "/tenants/{name}/webhooks/{id}"
+  AdminHandler handler = nullptr;
   // --- for the OpenAPI document ---
-  std::string_view operation_id;
-  std::string_view summary;
-  std::string_view request_schema;   // components/schemas name; empty: no body
+  std::string_view operation_id = {};
+  std::string_view summary = {};
+  std::string_view request_schema = {};   // components/schemas name; empty: no body
   bool body_required = false;
   int success_status = 200;
-  std::string_view response_schema;  // components/schemas name; empty: no body (204)
-  std::vector<int> errors;           // error statuses besides 401 (and 404 of {name} routes)
-  std::vector<QueryParam> query;
+  std::string_view response_schema = {};  // components/schemas name; empty: no body (204)
+  std::vector<int> errors = {};           // error statuses besides 401 (and 404 of {name} routes)
+  std::vector<QueryParam> query = {};
   bool public_route = false;         // no admin key needed (the document itself)
 };
 
@@ -94,9 +94,11 @@ Result<Response> admin_get_openapi(AdminCall& call);
 Result<boost::json::object> admin_body(const Request& request, bool optional = false);
 // Errors: invalid_value naming the first key of `body` not in `known`.
 Status admin_known_keys(const boost::json::object& body, std::vector<std::string_view> known);
-// A member that must be a non-empty string (missing: invalid_value, unless `optional`).
-Result<std::optional<std::string>> admin_string(const boost::json::object& body,
-                                                std::string_view key, bool optional = false);
+// A member that must be a non-empty string. Errors: invalid_value (missing, wrong type).
+Result<std::string> admin_string(const boost::json::object& body, std::string_view key);
+// The same for a member that may be absent or null (then nullopt).
+Result<std::optional<std::string>> admin_optional_string(const boost::json::object& body,
+                                                         std::string_view key);
 
 // Query parameters. Errors: invalid_value naming the parameter and what it must be.
 Result<bool> query_bool(const Target& target, std::string_view name, bool fallback);

@@ -41,7 +41,7 @@ Result<Response> admin_create_tenant(AdminCall& call) {
   SCIMD_ASSIGN_OR_RETURN(const json::object body, admin_body(call.request));
   SCIMD_TRY(admin_known_keys(body, {"name"}));
   SCIMD_ASSIGN_OR_RETURN(const auto name, admin_string(body, "name"));
-  SCIMD_ASSIGN_OR_RETURN(const store::Tenant tenant, call.ctx.store.create_tenant(*name));
+  SCIMD_ASSIGN_OR_RETURN(const store::Tenant tenant, call.ctx.store.create_tenant(name));
   SCIMD_ASSIGN_OR_RETURN(const json::object created, issue_token(call, tenant));
   Response r = json_response(201, created);
   r.headers.emplace_back("Location", call.ctx.options.public_url + std::string(kAdminPrefix) +
@@ -93,7 +93,7 @@ Result<Response> admin_list_tokens(AdminCall& call) {
 Result<Response> admin_rotate_token(AdminCall& call) {
   SCIMD_ASSIGN_OR_RETURN(const json::object body, admin_body(call.request, /*optional=*/true));
   SCIMD_TRY(admin_known_keys(body, {"grace"}));
-  SCIMD_ASSIGN_OR_RETURN(const auto grace_text, admin_string(body, "grace", /*optional=*/true));
+  SCIMD_ASSIGN_OR_RETURN(const auto grace_text, admin_optional_string(body, "grace"));
   const std::string text = grace_text.value_or("0s");
   // Short text first: parse_duration multiplies without an overflow check.
   const auto grace = text.size() <= 12 ? parse_duration(text) : std::nullopt;
