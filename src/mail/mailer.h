@@ -1,0 +1,83 @@
+// The mailer: a background consumer of every tenant's event outbox that sends one invitation
+// per user created or reactivated through SCIM, when the tenant has invitations enabled.
+//
+// Progress is the store's consumer cursor "mail" per tenant, advanced past each event once it
+// is handled (sent, written, skipped, or failed after the retry horizon). Events are handled
+// in order per tenant: a failing send holds that tenant's later invitations back until it
+// succeeds or the horizon passes (then it is marked failed and the mailer moves on); other
+// tenants are not held back. While a tenant has invitations off, its cursor still follows its
+// events, so turning invitations on later does not invite users who already existed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "core/time.h"
+#include "mail/invitation.h"
+#include "mail/transport.h"
+#include "store/store.h"
+
+namespace scimd::mail {
+
+struct MailerOptions {
+  std::chrono::milliseconds first_retry{std::chrono::seconds(5)};  // doubles per failure
+  std::chrono::milliseconds max_retry{std::chrono::minutes(30)};
+  std::chrono::milliseconds horizon{std::chrono::hours(24)};  // then: failed, move on
+  std::chrono::milliseconds poll{std::chrono::seconds(5)};    // wake-up without a signal
+  std::int64_t batch = 100;                                   // events read at once
+};
+
+inline constexpr std::string_view kMailConsumer = "mail";
+
+class Mailer {
+ public:
+  Mailer(std::shared_ptr<store::Store> store, std::unique_ptr<Transport> transport,
+         MailerOptions options = {});
+  ~Mailer();  // stop()s
+  Mailer(const Mailer&) = delete;
+  Mailer& operator=(const Mailer&) = delete;
+
+  void start();  // the background thread
+  void stop();   // wakes and joins it; an invitation being sent finishes first
+
+  // One pass over every tenant: handles what is due. Returns when the earliest retry is due
+  // (nullopt: nothing pending). The thread calls it in a loop; tests call it directly.
+  std::optional<std::chrono::steady_clock::time_point> run_once();
+
+ private:
+  struct Pending {  // the event a tenant is retrying
+    std::int64_t seq = 0;
+    std::int64_t mail_id = 0;
+    std::int64_t attempts = 0;
+    std::chrono::steady_clock::time_point first_failure;
+    std::chrono::steady_clock::time_point next_attempt;
+  };
+  enum class Step { done, hold };  // done: advance past the event; hold: retry later
+
+  void run_tenant(const store::Tenant& tenant);
+  Step handle_event(const store::Tenant& tenant, const InvitationSettings& settings,
+                    const store::Event& event);
+  Step attempt(const store::Tenant& tenant, const store::Event& event, store::MailRecord record,
+               const Envelope& envelope);
+  std::optional<std::int64_t> cursor(store::TenantId tenant);
+
+  std::shared_ptr<store::Store> store_;
+  std::unique_ptr<Transport> transport_;
+  MailerOptions options_;
+  std::map<store::TenantId, Pending> pending_;
+  std::set<store::TenantId> seen_;  // tenants whose cursor this process has checked
+  std::set<store::TenantId> bad_settings_warned_;
+
+  std::mutex mutex_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace scimd::mail
