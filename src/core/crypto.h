@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data);  // 32 raw
 
 std::string base64(std::string_view bytes);     // standard alphabet, padded
 std::string base64url(std::string_view bytes);  // URL-safe alphabet, no padding
+// Decodes standard base64 (padding required, no whitespace); nullopt if the text is not that.
+std::optional<std::string> base64_decode(std::string_view text);
 std::string hex(std::string_view bytes);
 
 // true iff a == b, in time that depends only on the lengths.

@@ -23,6 +23,21 @@ TEST(Crypto, Base64Forms) {
   EXPECT_EQ(crypto::base64url("\xfb\xff"), "-_8");
 }
 
+TEST(Crypto, Base64DecodeRoundTripsAndRejectsJunk) {
+  // RFC 4648 section 10 vectors.
+  EXPECT_EQ(crypto::base64_decode(""), std::optional<std::string>(""));
+  EXPECT_EQ(crypto::base64_decode("Zg=="), std::optional<std::string>("f"));
+  EXPECT_EQ(crypto::base64_decode("Zm8="), std::optional<std::string>("fo"));
+  EXPECT_EQ(crypto::base64_decode("Zm9vYmFy"), std::optional<std::string>("foobar"));
+  EXPECT_EQ(crypto::base64_decode("+/8="), std::optional<std::string>("\xfb\xff"));
+  const std::string bytes = crypto::random_bytes(61);
+  EXPECT_EQ(crypto::base64_decode(crypto::base64(bytes)), std::optional<std::string>(bytes));
+  EXPECT_FALSE(crypto::base64_decode("Zg="));     // length not a multiple of 4
+  EXPECT_FALSE(crypto::base64_decode("Z=g="));    // padding inside
+  EXPECT_FALSE(crypto::base64_decode("Zm9v YmE"));  // not in the alphabet
+  EXPECT_FALSE(crypto::base64_decode("-_8A"));    // URL-safe alphabet is not standard base64
+}
+
 TEST(Crypto, ConstantTimeEqual) {
   EXPECT_TRUE(crypto::constant_time_equal("abc", "abc"));
   EXPECT_FALSE(crypto::constant_time_equal("abc", "abd"));
