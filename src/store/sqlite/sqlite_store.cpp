@@ -97,6 +97,7 @@ Result<Tenant> read_tenant(Statement& stmt) {
 // too, always 1 and [], so one reader serves both tables).
 constexpr std::string_view kResourceColumns =
     "r.id, r.doc, r.version, r.created, r.last_modified, r.synced, r.roles";
+constexpr int kResourceColumnCount = 7;  // keyed reads put the sort key and seq after them
 
 Result<Resource> read_resource(const Statement& stmt) {
   Resource r;
@@ -295,18 +296,6 @@ Result<std::vector<Tenant>> SqliteStore::list_tenants() {
     SCIMD_ASSIGN_OR_RETURN(Tenant t, read_tenant(stmt));
     tenants.push_back(std::move(t));
   }
-}
-
-Status SqliteStore::set_tenant_settings(TenantId tenant, const json::object& settings) {
-  const std::string text = json::serialize(settings);
-  return writes_->submit([&](Connection& db) -> Status {
-    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                           db.prepare("UPDATE tenants SET settings = ? WHERE id = ?"));
-    stmt.bind(1, text).bind(2, tenant);
-    SCIMD_TRY(stmt.run());
-    if (db.changes() == 0) return tenant_not_found(tenant);
-    return {};
-  });
 }
 
 Status SqliteStore::delete_tenant(std::string_view name) {
@@ -651,6 +640,45 @@ Result<std::vector<std::string>> SqliteStore::create_batch(TenantId tenant, Reso
   return ids;
 }
 
+// Changing the role mapping recomputes the roles of every user it may concern: those in a
+// group and those holding roles now.
+Status SqliteStore::set_tenant_settings(TenantId tenant, const json::object& settings) {
+  const std::string text = json::serialize(settings);
+  const std::vector<RoleRule> new_rules = role_rules(settings);
+  const std::string when = now();
+  std::vector<NewEvent> events;
+  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+    events.clear();
+    SCIMD_ASSIGN_OR_RETURN(const std::vector<RoleRule> old_rules, load_role_rules(db, tenant));
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                           db.prepare("UPDATE tenants SET settings = ? WHERE id = ?"));
+    stmt.bind(1, text).bind(2, tenant);
+    SCIMD_TRY(stmt.run());
+    if (db.changes() == 0) return tenant_not_found(tenant);
+    const auto same = [](const RoleRule& a, const RoleRule& b) {
+      return a.group == b.group && a.role == b.role;
+    };
+    if (std::equal(old_rules.begin(), old_rules.end(), new_rules.begin(), new_rules.end(), same)) {
+      return {};
+    }
+    SCIMD_ASSIGN_OR_RETURN(
+        Statement users,
+        db.prepare("SELECT id FROM users WHERE tenant_id = ? AND (roles != '[]' OR id IN "
+                   "(SELECT member_id FROM memberships WHERE tenant_id = ?)) ORDER BY seq"));
+    users.bind(1, tenant).bind(2, tenant);
+    std::vector<std::string> ids;
+    while (true) {
+      SCIMD_ASSIGN_OR_RETURN(const bool row, users.step());
+      if (!row) break;
+      ids.push_back(users.column_text(0));
+    }
+    SCIMD_TRY(recompute_roles(db, tenant, new_rules, ids, Source::api, events));
+    return append_events(db, tenant, events, when);
+  }));
+  if (!events.empty()) event_signal_.notify();
+  return {};
+}
+
 Result<Resource> SqliteStore::get(TenantId tenant, ResourceKind kind, std::string_view id,
                                   Fetch fetch) {
   auto db = reads_->acquire();
@@ -746,7 +774,8 @@ Result<std::vector<KeyedRow>> select_keyed(Connection& db, TenantId tenant, cons
     SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
     if (!row) return rows;
     SCIMD_ASSIGN_OR_RETURN(Resource r, read_resource(stmt));
-    rows.push_back({std::move(r), read_key(stmt, 5, sql.sort.key.has_value()), stmt.column_int(6)});
+    rows.push_back({std::move(r), read_key(stmt, kResourceColumnCount, sql.sort.key.has_value()),
+                    stmt.column_int(kResourceColumnCount + 1)});
   }
 }
 
