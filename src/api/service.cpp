@@ -1,5 +1,6 @@
 #include "api/service.h"
 
+#include <chrono>
 #include <optional>
 
 #include "api/admin.h"
@@ -7,6 +8,7 @@
 #include "api/directory.h"
 #include "api/error_response.h"
 #include "api/json_response.h"
+#include "api/provisioning_log.h"
 #include "api/resource_handler.h"
 #include "api/route.h"
 #include "api/token_auth.h"
@@ -19,12 +21,14 @@ struct Service::Impl {
   ServiceOptions options;
   TokenAuth auth;
   FeedWaiters feed_waiters{options.max_feed_waiters};  // after `options`: built from it
+  ProvisioningLog provisioning_log{store};  // last: destroyed (and flushed) first
 
   Impl(std::shared_ptr<store::Store> s, ServiceOptions o)
       : store(s), options(std::move(o)), auth(std::move(s)) {}
 
   Response route(const Request& req);
-  Response scim(const Request& req, const Target& target);
+  // `tenant_id` is set once authentication names the tenant (for the provisioning log).
+  Response scim(const Request& req, const Target& target, store::TenantId* tenant_id);
 };
 
 namespace {
@@ -78,7 +82,13 @@ Response Service::Impl::route(const Request& req) {
   if (seg.size() == 1 && seg[0] == "healthz") {
     return json_response(200, boost::json::object{{"status", "ok"}});
   }
-  if (seg.size() >= 3 && seg[0] == "scim" && iequals(seg[1], "v2")) return scim(req, *target);
+  if (seg.size() >= 3 && seg[0] == "scim" && iequals(seg[1], "v2")) {
+    const auto started = std::chrono::steady_clock::now();
+    store::TenantId tenant_id = 0;
+    Response response = scim(req, *target, &tenant_id);
+    provisioning_log.record(req, response, tenant_id, seg[2], started);
+    return response;
+  }
   if (seg.size() >= 2 && seg[0] == "admin" && seg[1] == "v1") {
     return handle_admin(AdminContext{*store, options, auth}, req, *target);
   }
@@ -88,11 +98,13 @@ Response Service::Impl::route(const Request& req) {
   return not_found("no route for " + req.method + " " + std::string(req.target.substr(0, req.target.find('?'))));
 }
 
-Response Service::Impl::scim(const Request& req, const Target& target) {
+Response Service::Impl::scim(const Request& req, const Target& target,
+                             store::TenantId* tenant_id) {
   const auto& seg = target.segments;
   const std::string& tenant_name = seg[2];
   auto tenant = auth.authenticate(req.header("authorization"), tenant_name);
   if (!tenant.ok()) return error_response(tenant.error());
+  *tenant_id = tenant->id;
   ResourceContext ctx{*store, *tenant, tenant_url(options.public_url, tenant->name), options.caps};
   if (seg.size() == 3) {
     return not_found("the tenant base URL has no resource; use /Users or /Groups");
