@@ -77,6 +77,7 @@ Result<store::Tenant> TokenAuth::authenticate_app_key(std::string_view authoriza
   if (!owner || !crypto::constant_time_equal(owner->name, tenant_name)) {
     return make_error(Errc::unauthorized, "the app key is not valid for this tenant");
   }
+  uses_.note(hash, now);  // the app key's last_used, as for tokens
   return *owner;
 }
 
