@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,28 @@ struct ServeConfig {
   int threads = 0;  // I/O threads; 0 = one per core
   std::int64_t max_page_size = 1000;
   std::int64_t default_page_size = 100;
+  std::string webhook_horizon = "72h";  // failure streak after which an endpoint is dead
+  std::string webhook_timeout = "10s";  // one webhook POST, connecting included
 };
 int serve(const ServeConfig& config);
+
+// scimd webhook add|list|remove|replay|deliveries (webhook_commands.cpp).
+struct WebhookConfig {
+  std::string db;
+  std::string tenant;
+  std::string url;
+  std::vector<std::string> events;  // add: types to send (none: all)
+  std::string id;                   // remove, replay, deliveries
+  std::int64_t from_seq = 0;        // replay: 0 = resume where delivery stands
+  bool failures_only = false;       // deliveries
+  std::int64_t limit = 50;          // deliveries
+  bool json = false;
+};
+int webhook_add(const WebhookConfig& config);
+int webhook_list(const WebhookConfig& config);
+int webhook_remove(const WebhookConfig& config);
+int webhook_replay(const WebhookConfig& config);
+int webhook_deliveries(const WebhookConfig& config);
 
 struct TenantConfig {
   std::string db;

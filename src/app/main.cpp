@@ -30,6 +30,13 @@ int main(int argc, char** argv) {
       ->envname("SCIMD_DEFAULT_PAGE_SIZE")
       ->check(CLI::Range(1, 100000));
 
+  serve_cmd->add_option("--webhook-horizon", serve_config.webhook_horizon,
+                        "How long an endpoint may keep failing before it is dead (e.g. 72h)")
+      ->envname("SCIMD_WEBHOOK_HORIZON");
+  serve_cmd->add_option("--webhook-timeout", serve_config.webhook_timeout,
+                        "Time limit of one webhook POST (e.g. 10s)")
+      ->envname("SCIMD_WEBHOOK_TIMEOUT");
+
   TenantConfig tenant_config;
   auto* tenant_cmd = app.add_subcommand("tenant", "Manage tenants and their Secret Tokens");
   tenant_cmd->require_subcommand(1);
@@ -64,6 +71,36 @@ int main(int argc, char** argv) {
   set_cmd->add_flag("--clear-required", tenant_config.clear_required,
                     "Remove every required-attribute rule");
 
+  WebhookConfig webhook_config;
+  auto* webhook_cmd = app.add_subcommand("webhook", "Manage a tenant's webhook endpoints");
+  webhook_cmd->require_subcommand(1);
+  const auto webhook_common = [&webhook_config](CLI::App* cmd) {
+    cmd->add_option("--db", webhook_config.db, "Store URL, e.g. sqlite:scimd.db")->envname("SCIMD_DB");
+    cmd->add_option("--tenant", webhook_config.tenant, "Tenant name")->required();
+    cmd->add_flag("--json", webhook_config.json, "Print JSON");
+  };
+  auto* webhook_add_cmd = webhook_cmd->add_subcommand("add", "Add an endpoint; prints its id and signing secret");
+  webhook_common(webhook_add_cmd);
+  webhook_add_cmd->add_option("--url", webhook_config.url, "http(s) URL to POST events to")->required();
+  webhook_add_cmd->add_option("--events", webhook_config.events, "Event types to send (repeat; default all)");
+  auto* webhook_list_cmd = webhook_cmd->add_subcommand("list", "List endpoints and where delivery stands");
+  webhook_common(webhook_list_cmd);
+  auto* webhook_remove_cmd = webhook_cmd->add_subcommand("remove", "Remove an endpoint");
+  webhook_common(webhook_remove_cmd);
+  webhook_remove_cmd->add_option("ID", webhook_config.id, "Endpoint id (wh_...)")->required();
+  auto* webhook_replay_cmd = webhook_cmd->add_subcommand(
+      "replay", "Revive a dead endpoint; with --from-seq re-send from that event on");
+  webhook_common(webhook_replay_cmd);
+  webhook_replay_cmd->add_option("ID", webhook_config.id, "Endpoint id (wh_...)")->required();
+  webhook_replay_cmd->add_option("--from-seq", webhook_config.from_seq, "First event seq to send again")
+      ->check(CLI::PositiveNumber);
+  auto* webhook_deliveries_cmd = webhook_cmd->add_subcommand("deliveries", "Show the delivery log, newest first");
+  webhook_common(webhook_deliveries_cmd);
+  webhook_deliveries_cmd->add_option("ID", webhook_config.id, "Endpoint id (wh_...)")->required();
+  webhook_deliveries_cmd->add_flag("--failures", webhook_config.failures_only, "Only failed attempts");
+  webhook_deliveries_cmd->add_option("--limit", webhook_config.limit, "Most attempts to show")
+      ->check(CLI::Range(1, 10000));
+
   std::string migrate_db;
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending store migrations and exit");
   migrate_cmd->add_option("--db", migrate_db, "Store URL")->envname("SCIMD_DB");
@@ -78,5 +115,10 @@ int main(int argc, char** argv) {
   if (*delete_cmd) return tenant_delete(tenant_config);
   if (*set_cmd) return tenant_set(tenant_config);
   if (*migrate_cmd) return migrate(migrate_db);
+  if (*webhook_add_cmd) return webhook_add(webhook_config);
+  if (*webhook_list_cmd) return webhook_list(webhook_config);
+  if (*webhook_remove_cmd) return webhook_remove(webhook_config);
+  if (*webhook_replay_cmd) return webhook_replay(webhook_config);
+  if (*webhook_deliveries_cmd) return webhook_deliveries(webhook_config);
   return 2;
 }

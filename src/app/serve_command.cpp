@@ -5,6 +5,8 @@
 #include "api/service.h"
 #include "app/commands.h"
 #include "app/log.h"
+#include "core/time.h"
+#include "delivery/webhook_dispatcher.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -47,6 +49,23 @@ int serve(const ServeConfig& config) {
   }
   std::shared_ptr<store::Store> store = std::move(opened).value();
 
+  // Webhook delivery runs on threads of its own, from the outbox, beside the server.
+  delivery::DispatcherOptions webhook_options;
+  const auto horizon = parse_duration(config.webhook_horizon);
+  const auto webhook_timeout = parse_duration(config.webhook_timeout);
+  if (!horizon || !webhook_timeout || *webhook_timeout <= std::chrono::seconds(0)) {
+    log_event(LogLevel::error, "--webhook-horizon and --webhook-timeout must be durations like 30s, 15m, 72h",
+              {{"webhook_horizon", config.webhook_horizon}, {"webhook_timeout", config.webhook_timeout}});
+    return 2;
+  }
+  webhook_options.horizon = *horizon;
+  webhook_options.timeout = *webhook_timeout;
+  webhook_options.log = [](bool warning, std::string_view msg, boost::json::object fields) {
+    log_event(warning ? LogLevel::warn : LogLevel::info, msg, std::move(fields));
+  };
+  delivery::WebhookDispatcher webhooks(store, webhook_options);
+  webhooks.start();
+
   // Made after listen(): the default public URL needs the bound port. No request is handled
   // before run(), so the handler may refer to it.
   std::unique_ptr<api::Service> service;
@@ -73,6 +92,7 @@ int serve(const ServeConfig& config) {
             {{"host", options.host}, {"port", server.port()}, {"public_url", public_url},
              {"tenant_url", api::tenant_url(public_url, "{tenant}")}});
   server.run();
+  webhooks.stop();  // lets in-flight POSTs finish (bounded by --webhook-timeout), saves progress
   log_event(LogLevel::info, "stopped");
   spdlog::shutdown();  // flushes the asynchronous access log
   return 0;
