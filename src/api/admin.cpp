@@ -155,7 +155,7 @@ bool match(std::string_view pattern, const std::vector<std::string>& segments, s
 
 Response handle_admin(const AdminContext& ctx, const Request& request, const Target& target) {
   constexpr std::size_t kFirst = 2;  // after "admin", "v1"
-  const std::string_view method = request.method == "HEAD" ? "GET" : request.method;
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
   const AdminRoute* found = nullptr;
   bool path_known = false;
   bool public_path = false;
