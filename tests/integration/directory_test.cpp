@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <future>
 #include <thread>
 
+#include "core/crypto.h"
 #include "integration/scimd_fixture.h"
+#include "store/store.h"
 
 namespace scimd::itest {
 namespace {
@@ -15,29 +16,31 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-constexpr const char* kAdminKey = "directory-itest-admin-key-0123456789";
+constexpr const char* kAppKey = "directory-itest-app-key-0123456789";
 constexpr int kDefaultFeedWaiters = 16;  // api::ServiceOptions::max_feed_waiters
 
 class DirectoryFeedTest : public ScimdTest {
  protected:
   void SetUp() override {
-    // The admin key reaches `scimd serve` through its environment (inherited by the child).
-    const CliResult help = run_scimd({"serve", "--help"}, dir_.path());
-    if (help.out.find("admin-key") == std::string::npos) {
-      GTEST_SKIP() << "scimd serve takes no admin key yet (SCIMD_ADMIN_KEY)";
-    }
     ASSERT_NO_FATAL_FAILURE(create_tenant("alpha", &alpha_));
-    ::setenv("SCIMD_ADMIN_KEY", kAdminKey, 1);
-    start_server();
-    ::unsetenv("SCIMD_ADMIN_KEY");
+    // An app key straight into the database (the admin API is not under test here).
+    {
+      auto opened = store::Store::open(db_url());
+      ASSERT_TRUE(opened.ok()) << opened.error().detail;
+      auto tenant = (*opened)->find_tenant("alpha");
+      ASSERT_TRUE(tenant.ok()) << tenant.error().detail;
+      auto added = (*opened)->add_app_key(tenant->id, "itest", crypto::sha256_hex(kAppKey));
+      ASSERT_TRUE(added.ok()) << added.error().detail;
+    }
+    ASSERT_NO_FATAL_FAILURE(start_server());
   }
 
-  // GET /api/v1/alpha{path} with the admin key; the client allows for the longest wait.
+  // GET /api/v1/alpha{path} with the app key; the client allows for the longest wait.
   HttpResponse api_get(const std::string& path) const {
     const HttpClient client(http().port(), 45s);
     HttpRequest request;
     request.target = "/api/v1/alpha" + path;
-    request.headers.emplace_back("Authorization", std::string("Bearer ") + kAdminKey);
+    request.headers.emplace_back("Authorization", std::string("Bearer ") + kAppKey);
     return client.send(request);
   }
 
