@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "app/mail_wiring.h"
+
 namespace scimd::app {
 
 struct ServeConfig {
@@ -16,8 +18,10 @@ struct ServeConfig {
   int threads = 0;  // I/O threads; 0 = one per core
   std::int64_t max_page_size = 1000;
   std::int64_t default_page_size = 100;
+  MailFlags mail;  // invitation mail and retention (app/mail_wiring.h)
   std::string webhook_horizon = "72h";  // failure streak after which an endpoint is dead
   std::string webhook_timeout = "10s";  // one webhook POST, connecting included
+  std::string admin_key_file;  // --admin-key-file; else SCIMD_ADMIN_KEY (app/admin_key.h)
 };
 int serve(const ServeConfig& config);
 

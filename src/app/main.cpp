@@ -36,6 +36,32 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--webhook-timeout", serve_config.webhook_timeout,
                         "Time limit of one webhook POST (e.g. 10s)")
       ->envname("SCIMD_WEBHOOK_TIMEOUT");
+  serve_cmd->add_option("--admin-key-file", serve_config.admin_key_file,
+                        "File holding the admin key for /admin/v1 (wins over SCIMD_ADMIN_KEY; "
+                        "neither: the admin API is off)");
+
+  serve_cmd->add_option("--smtp-url", serve_config.mail.smtp_url,
+                        "SMTP server for invitations: smtp://host:port or smtps://host:port "
+                        "(none: .eml files in --mail-dir)")
+      ->envname("SCIMD_SMTP_URL");
+  serve_cmd->add_option("--smtp-user", serve_config.mail.smtp_user, "SMTP AUTH user")
+      ->envname("SCIMD_SMTP_USER");
+  serve_cmd->add_option("--smtp-password-file", serve_config.mail.smtp_password_file,
+                        "File whose first line is the SMTP AUTH password")
+      ->envname("SCIMD_SMTP_PASSWORD_FILE");
+  serve_cmd->add_flag("--smtp-starttls", serve_config.mail.smtp_starttls,
+                      "Require STARTTLS on smtp:// (never send in clear text)")
+      ->envname("SCIMD_SMTP_STARTTLS");
+  serve_cmd->add_option("--mail-dir", serve_config.mail.mail_dir,
+                        "Where invitations go as .eml files when there is no --smtp-url "
+                        "(default: 'mail' beside the SQLite file)")
+      ->envname("SCIMD_MAIL_DIR");
+  serve_cmd->add_option("--event-retention", serve_config.mail.event_retention,
+                        "How long events are kept (e.g. 90d)")
+      ->envname("SCIMD_EVENT_RETENTION");
+  serve_cmd->add_option("--log-retention", serve_config.mail.log_retention,
+                        "How long the provisioning log, webhook attempts and mail records are kept (e.g. 30d)")
+      ->envname("SCIMD_LOG_RETENTION");
 
   TenantConfig tenant_config;
   auto* tenant_cmd = app.add_subcommand("tenant", "Manage tenants and their Secret Tokens");

@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include "api/service.h"
+#include "app/admin_key.h"
 #include "app/commands.h"
 #include "app/log.h"
+#include "app/mail_wiring.h"
 #include "core/time.h"
 #include "delivery/webhook_dispatcher.h"
 #include "http/server.h"
@@ -40,6 +42,11 @@ int serve(const ServeConfig& config) {
     log_event(LogLevel::error, "--db (or SCIMD_DB) is required, e.g. sqlite:scimd.db");
     return 2;
   }
+  auto admin_key = admin_key_source(config.admin_key_file);
+  if (!admin_key.ok()) {
+    log_event(LogLevel::error, admin_key.error().detail);
+    return 2;
+  }
   options.max_body_bytes = config.max_body_bytes;
   options.io_threads = config.threads;
   auto opened = store::Store::open(config.db);
@@ -65,6 +72,13 @@ int serve(const ServeConfig& config) {
   };
   delivery::WebhookDispatcher webhooks(store, webhook_options);
   webhooks.start();
+  // Invitation mail and retention pruning, also from the store, beside the server.
+  auto background = Background::start(config.mail, config.db, store);
+  if (!background.ok()) {
+    log_event(LogLevel::error, background.error().detail);
+    return 2;
+  }
+  log_event(LogLevel::info, "invitations", {{"transport", (*background)->describe()}});
 
   // Made after listen(): the default public URL needs the bound port. No request is handled
   // before run(), so the handler may refer to it.
@@ -87,12 +101,15 @@ int serve(const ServeConfig& config) {
   service_options.caps.max_page_size = config.max_page_size;
   service_options.caps.default_page_size = std::min(config.default_page_size, config.max_page_size);
   service_options.caps.max_payload_bytes = static_cast<std::int64_t>(config.max_body_bytes);
+  service_options.admin_key = api::AdminKey::from_secret(admin_key->secret);  // held as a hash
   service = std::make_unique<api::Service>(store, service_options);
   log_event(LogLevel::info, "listening",
             {{"host", options.host}, {"port", server.port()}, {"public_url", public_url},
-             {"tenant_url", api::tenant_url(public_url, "{tenant}")}});
+             {"tenant_url", api::tenant_url(public_url, "{tenant}")},
+             {"admin_api", admin_key->secret.empty() ? "off" : "on (key from " + admin_key->origin + ")"}});
   server.run();
   webhooks.stop();  // lets in-flight POSTs finish (bounded by --webhook-timeout), saves progress
+  (*background)->stop();
   log_event(LogLevel::info, "stopped");
   spdlog::shutdown();  // flushes the asynchronous access log
   return 0;
