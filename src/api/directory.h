@@ -20,10 +20,10 @@ struct ServiceOptions;
 class FeedWaiters {
  public:
   explicit FeedWaiters(int max) : max_(max) {}
-  // Takes a place if one is free; every successful call needs one leave().
+  // Takes a place if one is free (none once stopping); every successful call needs one leave().
   bool try_enter() {
     int now = waiting_.load();
-    while (now < max_) {
+    while (now < max_ && !stopping()) {
       if (waiting_.compare_exchange_weak(now, now + 1)) return true;
     }
     return false;
@@ -31,9 +31,18 @@ class FeedWaiters {
   void leave() { waiting_.fetch_sub(1); }
   int waiting() const { return waiting_.load(); }
 
+  // Shutdown: polls waiting now answer at once (woken through `signal`), and later ones do not
+  // wait, so a graceful stop is not held up by clients that long-poll.
+  void stop(store::EventSignal& signal) {
+    stopping_.store(true);
+    signal.notify();
+  }
+  bool stopping() const { return stopping_.load(); }
+
  private:
   const int max_;
   std::atomic<int> waiting_{0};
+  std::atomic<bool> stopping_{false};
 };
 
 struct DirectoryContext {

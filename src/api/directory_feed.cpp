@@ -106,7 +106,7 @@ Response events(const DirectoryContext& ctx, const store::Tenant& tenant, const 
   if (!slot.held()) return feed_response(*page, true);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*wait);
   // The signal is shared by every tenant: a wake-up may bring nothing for this one.
-  while (nothing_yet() && signal.wait_until(generation, deadline)) {
+  while (nothing_yet() && !ctx.waiters.stopping() && signal.wait_until(generation, deadline)) {
     generation = signal.generation();
     page = read_feed(ctx.store, tenant.id, *after, *limit);
     if (!page.ok()) return error_response(page.error());

@@ -64,6 +64,8 @@ bool Service::may_block(const Request& request) {
   return (request.method != "GET" && request.method != "HEAD") || directory_may_wait(request);
 }
 
+void Service::stop_waiting() { impl_->feed_waiters.stop(impl_->store->event_signal()); }
+
 Response Service::handle(const Request& request) {
   try {
     Response r = impl_->route(request);

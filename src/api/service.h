@@ -31,6 +31,10 @@ class Service {
   // Whether handling may block on a write (commit), so http/ runs it off the I/O threads.
   static bool may_block(const Request& request);
 
+  // Ends the change feed's long-polls at once and makes later ones answer without waiting.
+  // Call when a graceful shutdown begins, so waiting clients do not hold up the drain.
+  void stop_waiting();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

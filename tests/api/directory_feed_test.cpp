@@ -200,6 +200,24 @@ TEST_F(FeedTest, LongPollsBeyondTheBoundAnswerAtOnce) {
   EXPECT_EQ(json_of(r).at("events").as_array().size(), 1u) << r.body;
 }
 
+TEST_F(FeedTest, StopWaitingEndsPollsForShutdown) {
+  auto waiting = std::async(std::launch::async, [this] {
+    const auto start = Clock::now();
+    Response r = api("GET", "/acme/events?wait=20");
+    return std::make_pair(std::move(r), Clock::now() - start);
+  });
+  std::this_thread::sleep_for(300ms);
+  service_->stop_waiting();
+  const auto [r, took] = waiting.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(json_of(r).at("events").as_array().empty());
+  EXPECT_LT(took, 5s);
+  // Later polls do not wait either.
+  const auto start = Clock::now();
+  EXPECT_EQ(api("GET", "/acme/events?wait=20").status, 200);
+  EXPECT_LT(Clock::now() - start, 2s);
+}
+
 TEST_F(FeedTest, PrunedEventsAreAGap) {
   some_writes();
   const std::int64_t before = last_seq();
