@@ -101,6 +101,8 @@ int serve(const ServeConfig& config) {
   service_options.caps.max_page_size = config.max_page_size;
   service_options.caps.default_page_size = std::min(config.default_page_size, config.max_page_size);
   service_options.caps.max_payload_bytes = static_cast<std::int64_t>(config.max_body_bytes);
+  // Feed long-polls may hold at most half the blocking pool; SCIM writes keep the rest.
+  service_options.max_feed_waiters = std::max(1, options.blocking_threads / 2);
   service_options.admin_key = api::AdminKey::from_secret(admin_key->secret);  // held as a hash
   service = std::make_unique<api::Service>(store, service_options);
   log_event(LogLevel::info, "listening",
