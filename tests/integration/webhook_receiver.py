@@ -8,8 +8,8 @@ It VERIFIES each Standard Webhooks signature itself (hmac + base64, independent 
 base64(HMAC-SHA256(base64decode(secret after "whsec_"), id + "." + timestamp + "." + body)).
 
 --control FILE (optional) is re-read on every request, a JSON object:
-  {"mode": "ok" | "500", "secret": "whsec_..."}
-"ok" answers 204, "500" answers 500. Without a secret, "verified" is null.
+  {"mode": "ok" | "500" | "slow", "secret": "whsec_..."}
+"ok" answers 204, "500" answers 500, "slow" answers 204 after 20 ms. Without a secret, "verified" is null.
 --lifetime S ends the process after S seconds (default 600) so a crashed test leaves nothing.
 """
 import argparse
@@ -67,6 +67,8 @@ def main():
             body = self.rfile.read(length)
             settings = control()
             status = 500 if settings.get("mode") == "500" else 204
+            if settings.get("mode") == "slow":
+                time.sleep(0.02)
             record = {
                 "id": self.headers.get("webhook-id"),
                 "timestamp": self.headers.get("webhook-timestamp"),
