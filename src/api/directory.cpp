@@ -118,6 +118,12 @@ bool directory_may_wait(const Request& request) {
   // Mirrors the routing exactly (decoded segments, parameter names in any case): a long-poll
   // the predicate missed would block an I/O thread.
   if (!is_read(request)) return false;
+  // Most GETs (SCIM reads) leave here without parsing: the route needs a literal "events"
+  // segment, unless the path is percent-encoded.
+  const std::string_view raw = request.target;
+  if (raw.find("events") == std::string_view::npos && raw.find('%') == std::string_view::npos) {
+    return false;
+  }
   auto target = parse_target(request.target);
   if (!target.ok()) return false;
   const auto& seg = target->segments;
