@@ -5,6 +5,10 @@
 #include <optional>
 #include <random>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include "delivery/http_post.h"
@@ -204,6 +208,9 @@ void WebhookDispatcher::sync_endpoints() {
 }
 
 void WebhookDispatcher::worker_loop() {
+  // Delivery is background work: under CPU contention SCIM requests go first (on Linux a
+  // thread's nice value is its own). Events wait in the outbox meanwhile; none is lost.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), options_.nice);
   while (true) {
     std::shared_ptr<Endpoint> ep;
     {

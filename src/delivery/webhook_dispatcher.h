@@ -39,6 +39,7 @@ struct DispatcherOptions {
   std::int64_t batch_events = 100;
   std::chrono::milliseconds batch_interval{50};
   std::chrono::milliseconds relist_interval{1000};
+  int nice = 10;  // delivery threads' nice value (0: same priority as requests)
   std::shared_ptr<const Clock> clock;  // default: system clock
   // Where notable things are said (an endpoint going dead, store errors); default spdlog.
   std::function<void(bool warning, std::string_view msg, boost::json::object fields)> log;
