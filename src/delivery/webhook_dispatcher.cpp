@@ -239,11 +239,14 @@ void WebhookDispatcher::run_round(Endpoint& ep) {
   const auto note_progress = [&] {
     if (ep.unsaved++ == 0) ep.first_unsaved = SteadyClock::now();
   };
+  // Saves when the batch is full or old enough; true if a replay moved the endpoint meanwhile
+  // (the events in hand are then stale).
   const auto flush_if_due = [&] {
     if (ep.unsaved >= options_.batch_events ||
         (ep.unsaved > 0 && SteadyClock::now() - ep.first_unsaved >= options_.batch_interval)) {
-      flush(ep);
+      return flush(ep);
     }
+    return false;
   };
 
   {
@@ -272,6 +275,7 @@ void WebhookDispatcher::run_round(Endpoint& ep) {
       if (!subscribed(event.type)) {
         hook.delivered_seq = event.seq;
         note_progress();
+        if (flush_if_due()) break;
         continue;
       }
       const TimePoint started = now();
@@ -306,7 +310,7 @@ void WebhookDispatcher::run_round(Endpoint& ep) {
         ep.due.reset();
         ep.pending.push_back(std::move(attempt));
         note_progress();
-        flush_if_due();
+        if (flush_if_due()) break;
         continue;
       }
       // A failure: record it, schedule the retry (or give up past the horizon), stop the round.
@@ -334,15 +338,30 @@ void WebhookDispatcher::run_round(Endpoint& ep) {
         attempt.outcome = "retrying";
       }
       ep.pending.push_back(std::move(attempt));
+      flush(ep);  // a failure is saved at once (its retry time must survive a restart)
       done = true;
       break;
     }
-    flush_if_due();
+    (void)flush_if_due();
   }
-  if (ep.unsaved > 0 || !ep.pending.empty()) flush(ep);
+  if (ep.unsaved > 0 || !ep.pending.empty()) (void)flush(ep);
 }
 
-void WebhookDispatcher::flush(Endpoint& ep) {
+bool WebhookDispatcher::flush(Endpoint& ep) {
+  // A replay (admin API or CLI, maybe another process) while this round ran: it wins. Without
+  // this check the round's progress would overwrite a rewind.
+  bool replayed = false;
+  if (auto current = store_->get_webhook(ep.hook.tenant_id, ep.hook.id);
+      current.ok() && !same_delivery_state(*current, ep.persisted)) {
+    ep.hook.delivered_seq = current->delivered_seq;
+    ep.hook.state = current->state;
+    ep.hook.attempts = current->attempts;
+    ep.hook.failing_since = current->failing_since;
+    ep.hook.next_attempt_at = current->next_attempt_at;
+    ep.hook.last_error = current->last_error;
+    ep.due = parse_optional_time(current->next_attempt_at);
+    replayed = true;
+  }
   Status saved = store_->save_delivery(ep.hook, ep.pending);
   if (!saved.ok()) {
     if (saved.error().code == Errc::not_found) {  // deleted meanwhile: nothing to keep
@@ -350,17 +369,18 @@ void WebhookDispatcher::flush(Endpoint& ep) {
       ep.removed = true;
       ep.pending.clear();
       ep.unsaved = 0;
-      return;
+      return false;
     }
     say(true, "webhooks: cannot save delivery progress",
         {{"webhook", ep.hook.id}, {"detail", saved.error().detail}});
-    return;  // kept in memory; the next flush tries again
+    return replayed;  // kept in memory; the next flush tries again
   }
   ep.pending.clear();
   ep.unsaved = 0;
   std::lock_guard lock(mutex_);
   ep.persisted = ep.hook;
   ++ep.saves;
+  return replayed;
 }
 
 }  // namespace scimd::delivery

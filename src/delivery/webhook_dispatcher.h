@@ -65,7 +65,8 @@ class WebhookDispatcher {
   void worker_loop();
   void sync_endpoints();
   void run_round(Endpoint& ep);
-  void flush(Endpoint& ep);
+  // Saves progress and attempts; returns true if a replay had moved the endpoint (adopted).
+  bool flush(Endpoint& ep);
   void say(bool warning, std::string_view msg, boost::json::object fields);
   TimePoint now() const { return clock_->now(); }
 

@@ -217,6 +217,28 @@ TEST_F(Dispatcher, ReplayFromASeqResendsAndNewAndDeletedEndpointsAreFollowed) {
   EXPECT_EQ(receiver_.received().size(), 7u);
 }
 
+TEST_F(Dispatcher, AReplayDuringDeliveryWinsOverTheRoundsProgress) {
+  const auto hook = add_endpoint(receiver_.url());
+  receiver_.set("slow", hook.secret);  // 20 ms per POST: 60 events take over a second
+  start();
+  append(60);
+  ASSERT_TRUE(receiver_.wait_for([](const auto& r) { return r.size() >= 10; }, 10s));
+  ASSERT_TRUE(store_->replay_webhook(tenant_, hook.id, 1).ok());
+  receiver_.set("ok", hook.secret);
+  ASSERT_TRUE(receiver_.wait_for(
+      [](const auto& r) {
+        const auto seqs = delivered_seqs(r);
+        return std::count(seqs.begin(), seqs.end(), 60) >= 1 &&
+               std::count(seqs.begin(), seqs.end(), 1) >= 2;
+      },
+      15s));
+  // After the rewind everything from 1 came again, in order, up to 60.
+  const auto seqs = delivered_seqs(receiver_.received());
+  const auto second_one = std::find(seqs.begin() + 1, seqs.end(), 1);
+  ASSERT_NE(second_one, seqs.end());
+  EXPECT_EQ(std::vector<std::int64_t>(second_one, seqs.end()), range(1, 60));
+}
+
 TEST_F(Dispatcher, StopsPromptlyAndResumesFromThePersistedSeq) {
   const auto hook = add_endpoint(receiver_.url());
   start();
