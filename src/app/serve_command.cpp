@@ -83,6 +83,10 @@ int serve(const ServeConfig& config) {
   // Made after listen(): the default public URL needs the bound port. No request is handled
   // before run(), so the handler may refer to it.
   std::unique_ptr<api::Service> service;
+  // Waiting feed long-polls answer at once when the drain begins, so SIGTERM stays prompt.
+  options.on_drain = [&service] {
+    if (service) service->stop_waiting();
+  };
   http::Server server(
       options, [&service](const api::Request& r) { return service->handle(r); },
       [](const api::Request& r) { return api::Service::may_block(r); });

@@ -114,6 +114,7 @@ void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
 void Server::Impl::begin_drain() {
   if (draining.exchange(true)) return;
   spdlog::info("http: draining {} connection(s)", registry->size());
+  if (options.on_drain) options.on_drain();
   beast::error_code ec;
   acceptor.close(ec);
   accept_retry_timer.cancel();

@@ -26,6 +26,9 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{75};   // keep-alive connection with no request
   std::chrono::seconds drain_timeout{25};  // on stop: longest wait for in-flight requests
+  // Called once when draining begins (before waiting for in-flight requests), so handlers that
+  // wait on purpose (the feed's long-poll) can answer now. Must not block.
+  std::function<void()> on_drain;
 };
 
 // Must not throw (a throw becomes a 500 SCIM error). Called concurrently from several threads.
