@@ -53,6 +53,7 @@ struct TenantConfig {
   std::vector<std::string> require_user;   // --require
   std::vector<std::string> require_group;  // --require-group
   bool clear_required = false;
+  std::string invitations_file;  // --invitations-file: JSON object (mail/invitation.h)
 };
 int tenant_create(const TenantConfig& config);
 int tenant_list(const TenantConfig& config);

@@ -94,6 +94,9 @@ int main(int argc, char** argv) {
                       "(repeat; replaces the list)");
   set_cmd->add_option("--require-group", tenant_config.require_group,
                       "Group attribute every group must have (repeat; replaces the list)");
+  set_cmd->add_option("--invitations-file", tenant_config.invitations_file,
+                      "JSON object with the tenant's invitation email settings "
+                      "(docs/invitations.md); replaces them");
   set_cmd->add_flag("--clear-required", tenant_config.clear_required,
                     "Remove every required-attribute rule");
 

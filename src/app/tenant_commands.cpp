@@ -1,4 +1,6 @@
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include <boost/json.hpp>
 
@@ -7,6 +9,7 @@
 #include "app/commands.h"
 #include "core/crypto.h"
 #include "core/ids.h"
+#include "mail/invitation.h"
 #include "store/store.h"
 
 namespace scimd::app {
@@ -107,6 +110,20 @@ int tenant_delete(const TenantConfig& config) {
   return 0;
 }
 
+namespace {
+// The file's JSON, validated as invitation settings. Errors: invalid_value naming the problem.
+Result<boost::json::value> read_invitations(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error(Errc::invalid_value, "--invitations-file: cannot read " + path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(text, ec);
+  if (ec) return make_error(Errc::invalid_value, "--invitations-file: not JSON: " + ec.message());
+  SCIMD_TRY(mail::parse_invitation_settings(value));
+  return value;
+}
+}  // namespace
+
 int tenant_set(const TenantConfig& config) {
   auto s = open_store(config.db);
   if (!s.ok()) return fail(s.error());
@@ -130,6 +147,11 @@ int tenant_set(const TenantConfig& config) {
   };
   if (int rc = apply(scim::ResourceKind::user, config.require_user); rc != 0) return rc;
   if (int rc = apply(scim::ResourceKind::group, config.require_group); rc != 0) return rc;
+  if (!config.invitations_file.empty()) {
+    auto invitations = read_invitations(config.invitations_file);
+    if (!invitations.ok()) return fail(invitations.error());
+    settings["invitations"] = std::move(invitations).value();
+  }
   if (auto r = (*s)->set_tenant_settings(tenant->id, settings); !r.ok()) return fail(r.error());
   // Running servers pick the change up with the tenant's next token lookup (within 5 s).
   std::cout << boost::json::serialize(boost::json::object{{"tenant", tenant->name}, {"settings", settings}})
