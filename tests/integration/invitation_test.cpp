@@ -249,7 +249,15 @@ TEST_F(InvitationIntegration, ADownServerIsRetriedUntilItIsBack) {
 TEST_F(InvitationIntegration, WithoutSmtpAnEmlFileIsWritten) {
   const auto mail_dir = dir_.path() / "outbox";
   setenv("SCIMD_MAIL_DIR", mail_dir.c_str(), 1);
-  ASSERT_NO_FATAL_FAILURE(set_invitations(true));
+  // Through the CLI this time: tenant set --invitations-file validates and stores it.
+  const auto settings_file = dir_.path() / "invitations.json";
+  std::ofstream(settings_file) << json::serialize(invitation_settings(true));
+  const CliResult set = cli({"tenant", "set", "acme", "--invitations-file", settings_file.string()});
+  ASSERT_EQ(set.exit_code, 0) << set.out << set.err;
+  std::ofstream(settings_file) << R"({"enabled":true,"from":"a@b.test","subject":"{{nope}}","body":"b"})";
+  const CliResult bad = cli({"tenant", "set", "acme", "--invitations-file", settings_file.string()});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("nope"), std::string::npos) << bad.err;
   ASSERT_NO_FATAL_FAILURE(start_server());
   ASSERT_EQ(scim(acme_).post("/Users", alice()).status, 201);
   const auto deadline = std::chrono::steady_clock::now() + 10s;
