@@ -9,6 +9,12 @@ namespace scimd::api {
 
 namespace {
 
+// spdlog::shutdown() drops the default logger; a late warning must not crash the exit.
+template <class... Args>
+void warn(spdlog::format_string_t<Args...> fmt, Args&&... args) {
+  if (spdlog::default_logger_raw() != nullptr) spdlog::warn(fmt, std::forward<Args>(args)...);
+}
+
 bool icontains(std::string_view haystack, std::string_view needle) {
   return to_lower(haystack).find(to_lower(needle)) != std::string::npos;
 }
@@ -121,7 +127,7 @@ void ProvisioningLog::record(const Request& request, const Response& response,
   if (dropped == 0) {
     wake_.notify_one();
   } else if (dropped == 1 || dropped % 1000 == 0) {
-    spdlog::warn("provisioning log: queue full ({} entries); {} entries dropped so far",
+    warn("provisioning log: queue full ({} entries); {} entries dropped so far",
                  options_.capacity, dropped);
   }
 }
@@ -182,7 +188,7 @@ void ProvisioningLog::write(std::deque<Item>& batch) {
     entries.push_back(std::move(e));
   }
   if (auto r = store_->append_provisioning(entries); !r.ok()) {
-    spdlog::warn("provisioning log: {} entries lost: {}", entries.size(), r.error().detail);
+    warn("provisioning log: {} entries lost: {}", entries.size(), r.error().detail);
   }
 }
 

@@ -116,6 +116,7 @@ int serve(const ServeConfig& config) {
   server.run();
   webhooks.stop();  // lets in-flight POSTs finish (bounded by --webhook-timeout), saves progress
   (*background)->stop();
+  service.reset();  // writes what the provisioning log still queues while logging still works
   log_event(LogLevel::info, "stopped");
   spdlog::shutdown();  // flushes the asynchronous access log
   return 0;
