@@ -264,14 +264,6 @@ Result<scim::Incoming> incoming_resource(const ResourceContext& ctx, ResourceKin
   return incoming;
 }
 
-// The tenant setting "adoption_policy": "adopt" lets a SCIM create of a user take over a user
-// the product pre-registered through /api/v1 (same userName or work email) instead of a 409;
-// anything else, or none, is "conflict" (docs/directory-api.md).
-bool adopts_unsynced(const json::object& settings) {
-  const json::value* policy = settings.if_contains("adoption_policy");
-  return policy != nullptr && policy->is_string() && policy->as_string() == "adopt";
-}
-
 Response create(const ResourceContext& ctx, ResourceKind kind, const Request& req,
                 const Target& target) {
   auto incoming = incoming_resource(ctx, kind, req);
