@@ -39,6 +39,10 @@ TENANT_URL=$(jq -er .tenant_url <<<"$out") && TOKEN=$(jq -er .token <<<"$out") |
   exit 1
 }
 
+# The admin API (/admin/v1) gets a fresh key per run, unless SCIMD_ADMIN_KEY is already set.
+ADMIN_KEY=${SCIMD_ADMIN_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '/+=' | head -c 40)}
+export SCIMD_ADMIN_KEY=$ADMIN_KEY
+
 cat <<EOF
 
   scimd demo — SQLite database $DB_PATH
@@ -50,6 +54,9 @@ cat <<EOF
   Try:           curl -H "Authorization: Bearer $TOKEN" $TENANT_URL/Users
   Entra ID:      Enterprise app > Provisioning > Automatic: paste Tenant URL and Secret Token
                  (the URL must be reachable from Microsoft's cloud; see README.md)
+  Admin key:     $ADMIN_KEY
+  Admin API:     curl -H "Authorization: Bearer $ADMIN_KEY" $PUBLIC_URL/admin/v1/tenants
+  Change feed:   curl -H "Authorization: Bearer $ADMIN_KEY" "$PUBLIC_URL/api/v1/demo/events?wait=30"
 
 EOF
 exec "$SCIMD" serve --db "$DB" --listen "$LISTEN" --public-url "$PUBLIC_URL"
