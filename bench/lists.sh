@@ -5,7 +5,7 @@
 #                                depth vs cursor walk; Jackson mem with 100k users for row (a).
 #                                Writes bench/results/lists.md (~20 min).
 #   bash bench/lists.sh --quick  10k / 50k users, 2 s runs (< 3 min); prints the report only.
-# Env: SCIMD_BIN (default: builds /work/build-lists Release), PORT (8120), JACKSON_PORT (8101),
+# Env: SCIMD_BIN (default: the shared Release build), PORT (8120), JACKSON_PORT (8101),
 #      NO_JACKSON=1 to skip the peer. Every server is bound to 127.0.0.1 and killed by PID in the
 #      EXIT trap; every wrk/node/curl call is bounded by `timeout`.
 set -euo pipefail
@@ -34,22 +34,9 @@ TOKEN_J=bench-token
 for tool in wrk jq node curl; do
   command -v "$tool" >/dev/null || { echo "lists: $tool is missing" >&2; exit 2; }
 done
-if [ -z "${SCIMD_BIN-}" ]; then
-  cmake -S "$ROOT" -B /work/build-lists -G Ninja -DCMAKE_BUILD_TYPE=Release -DSCIMD_TESTS=OFF >/dev/null
-  ninja -C /work/build-lists -j2 scimd >/dev/null
-  SCIMD_BIN=/work/build-lists/scimd
-fi
-
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/scimd-lists.XXXXXX")
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$SCRATCH"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-log() { echo "lists: $*" >&2; }
+NAME=lists
+# shellcheck source=bench/common.sh
+source "$ROOT/bench/common.sh"
 T_START=$(date +%s)
 
 # wait_for FILE PATTERN SECONDS: poll a log until PATTERN appears (bounded)

@@ -5,8 +5,8 @@
 #   2. create cost: wrk POST /Users (unique users) without, then with, one endpoint configured;
 #   3. delivery throughput: every event of step 2 replayed from seq 1 to the nginx receiver
 #      after a restart, timed from start until delivered_seq reaches the newest seq.
-# Appends a section to bench/RESULTS.md. Env: SCIMD_BIN (default /work/build-webhooks/scimd,
-# built if missing), PORT (8130), RX_PORT (8131), DUR (5s per wrk run).
+# Appends a section to bench/RESULTS.md. Env: SCIMD_BIN (default: the
+# shared Release build), PORT (8130), RX_PORT (8131), DUR (5s per wrk run).
 set -euo pipefail
 { # read the whole script before running it
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,23 +17,9 @@ DUR=${DUR:-5s}
 for tool in wrk jq curl nginx; do
   command -v "$tool" >/dev/null || { echo "webhooks: $tool is missing" >&2; exit 2; }
 done
-if [ -z "${SCIMD_BIN-}" ]; then
-  SCIMD_BIN=/work/build-webhooks/scimd
-  if [ ! -x "$SCIMD_BIN" ]; then
-    cmake -S "$ROOT" -B /work/build-webhooks -G Ninja -DSCIMD_TESTS=OFF >/dev/null
-    ninja -C /work/build-webhooks -j2 scimd >/dev/null
-  fi
-fi
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/scimd-webhooks.XXXXXX")
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$SCRATCH"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-log() { echo "webhooks: $*" >&2; }
+NAME=webhooks
+# shellcheck source=bench/common.sh
+source "$ROOT/bench/common.sh"
 DB="sqlite:$SCRATCH/scimd.db"
 
 # --- the receiver: nginx answering 204 with keep-alive ----------------------------------
