@@ -10,21 +10,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::object webhook_json(const store::Webhook& w) {
-  json::array events;
-  for (const auto& e : w.events) events.emplace_back(e);
-  return json::object{{"id", w.id},
-                      {"url", w.url},
-                      {"events", std::move(events)},
-                      {"created", w.created},
-                      {"state", w.state},
-                      {"delivered_seq", w.delivered_seq},
-                      {"attempts", w.attempts},
-                      {"failing_since", optional_text(w.failing_since)},
-                      {"next_attempt_at", optional_text(w.next_attempt_at)},
-                      {"last_error", w.last_error}};
-}
-
 json::object attempt_json(const store::DeliveryAttempt& a) {
   return json::object{{"id", a.id},
                       {"event_seq", a.event_seq},
@@ -44,7 +29,7 @@ Result<Response> admin_create_webhook(AdminCall& call) {
   SCIMD_ASSIGN_OR_RETURN(store::Webhook spec, delivery::parse_webhook_spec(body));
   SCIMD_ASSIGN_OR_RETURN(const store::Webhook created,
                          call.ctx.store.create_webhook(call.the_tenant().id, std::move(spec)));
-  json::object out = webhook_json(created);
+  json::object out = delivery::webhook_json(created);
   out["secret"] = created.secret;  // shown this once, for verifying signatures
   return json_response(201, out);
 }
@@ -52,14 +37,14 @@ Result<Response> admin_create_webhook(AdminCall& call) {
 Result<Response> admin_list_webhooks(AdminCall& call) {
   SCIMD_ASSIGN_OR_RETURN(const auto hooks, call.ctx.store.list_webhooks(call.the_tenant().id));
   json::array list;
-  for (const auto& w : hooks) list.emplace_back(webhook_json(w));
+  for (const auto& w : hooks) list.emplace_back(delivery::webhook_json(w));
   return json_response(200, json::object{{"webhooks", std::move(list)}});
 }
 
 Result<Response> admin_get_webhook(AdminCall& call) {
   SCIMD_ASSIGN_OR_RETURN(const store::Webhook w,
                          call.ctx.store.get_webhook(call.the_tenant().id, call.path_param("id")));
-  return json_response(200, webhook_json(w));
+  return json_response(200, delivery::webhook_json(w));
 }
 
 Result<Response> admin_delete_webhook(AdminCall& call) {
@@ -79,7 +64,7 @@ Result<Response> admin_replay_webhook(AdminCall& call) {
   }
   SCIMD_ASSIGN_OR_RETURN(const store::Webhook w,
                          call.ctx.store.replay_webhook(call.the_tenant().id, call.path_param("id"), from_seq));
-  return json_response(200, webhook_json(w));
+  return json_response(200, delivery::webhook_json(w));
 }
 
 Result<Response> admin_list_deliveries(AdminCall& call) {

@@ -33,22 +33,6 @@ Result<Opened> open_tenant(const WebhookConfig& config) {
   return Opened{std::move(s), std::move(tenant)};
 }
 
-json::object webhook_json(const store::Webhook& w) {
-  json::array events;
-  for (const auto& e : w.events) events.emplace_back(e);
-  json::object o{{"id", w.id},
-                 {"tenant", w.tenant},
-                 {"url", w.url},
-                 {"events", std::move(events)},
-                 {"created", w.created},
-                 {"state", w.state},
-                 {"delivered_seq", w.delivered_seq},
-                 {"attempts", w.attempts},
-                 {"last_error", w.last_error}};
-  o["failing_since"] = w.failing_since ? json::value(*w.failing_since) : json::value(nullptr);
-  o["next_attempt_at"] = w.next_attempt_at ? json::value(*w.next_attempt_at) : json::value(nullptr);
-  return o;
-}
 
 }  // namespace
 
@@ -66,7 +50,7 @@ int webhook_add(const WebhookConfig& config) {
   auto created = opened->store->create_webhook(opened->tenant.id, *spec);
   if (!created.ok()) return fail(created.error());
   if (config.json) {
-    json::object o = webhook_json(*created);
+    json::object o = delivery::webhook_json(*created);
     o["secret"] = created->secret;
     std::cout << json::serialize(o) << std::endl;
   } else {
@@ -86,7 +70,7 @@ int webhook_list(const WebhookConfig& config) {
   if (!hooks.ok()) return fail(hooks.error());
   if (config.json) {
     json::array arr;
-    for (const auto& w : *hooks) arr.emplace_back(webhook_json(w));
+    for (const auto& w : *hooks) arr.emplace_back(delivery::webhook_json(w));
     std::cout << json::serialize(arr) << std::endl;
     return 0;
   }
@@ -113,7 +97,7 @@ int webhook_replay(const WebhookConfig& config) {
   if (config.from_seq > 0) from = config.from_seq;
   auto revived = opened->store->replay_webhook(opened->tenant.id, config.id, from);
   if (!revived.ok()) return fail(revived.error());
-  std::cout << json::serialize(webhook_json(*revived)) << std::endl;
+  std::cout << json::serialize(delivery::webhook_json(*revived)) << std::endl;
   return 0;
 }
 

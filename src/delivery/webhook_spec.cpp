@@ -75,4 +75,25 @@ Result<store::Webhook> parse_webhook_spec(const json::value& body) {
   return spec;
 }
 
+boost::json::object webhook_json(const store::Webhook& w) {
+  namespace json = boost::json;
+  json::array events;
+  for (const auto& e : w.events) events.emplace_back(e);
+  const auto optional_text = [](const std::optional<std::string>& t) {
+    return t ? json::value(*t) : json::value(nullptr);
+  };
+  json::object o{{"id", w.id},
+                 {"url", w.url},
+                 {"events", std::move(events)},
+                 {"created", w.created},
+                 {"state", w.state},
+                 {"delivered_seq", w.delivered_seq},
+                 {"attempts", w.attempts},
+                 {"failing_since", optional_text(w.failing_since)},
+                 {"next_attempt_at", optional_text(w.next_attempt_at)},
+                 {"last_error", w.last_error}};
+  if (!w.tenant.empty()) o["tenant"] = w.tenant;
+  return o;
+}
+
 }  // namespace scimd::delivery

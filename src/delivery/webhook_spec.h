@@ -21,4 +21,8 @@ std::string new_webhook_secret();
 // detail lists the known ones), duplicates.
 Result<store::Webhook> parse_webhook_spec(const boost::json::value& body);
 
+// An endpoint as the admin API and the CLI show it: everything but the secret (which only the
+// create answer carries); `tenant` when known.
+boost::json::object webhook_json(const store::Webhook& webhook);
+
 }  // namespace scimd::delivery

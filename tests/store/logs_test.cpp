@@ -155,6 +155,24 @@ TEST_P(LogsTest, SummaryCountsPerStatusSince) {
   EXPECT_EQ((*summary)[1].count, 1);
 }
 
+// The log is written after the request; the tenant may be gone by then. Its entries are
+// dropped, and the rest of the batch is kept.
+TEST_P(LogsTest, EntriesOfADeletedTenantDoNotSinkTheirBatch) {
+  auto doomed = store_->create_tenant("doomed");
+  ASSERT_TRUE(doomed.ok());
+  ProvisioningEntry orphan = entry("2026-01-02T00:00:00.000Z", 204);
+  orphan.tenant_id = doomed->id;
+  ASSERT_TRUE(store_->delete_tenant("doomed").ok());
+  ASSERT_TRUE(store_->append_provisioning({entry("2026-01-02T00:00:00.000Z", 200), orphan,
+                                           entry("2026-01-02T00:00:01.000Z", 201)})
+                  .ok());
+  ProvisioningQuery q;
+  q.tenant_id = tenant_;
+  auto listed = store_->list_provisioning(q);
+  ASSERT_TRUE(listed.ok()) << listed.error().detail;
+  EXPECT_EQ(listed->size(), 2u);
+}
+
 TEST_P(LogsTest, PruneLogsDeletesOnlyOlderEntriesAndMail) {
   ASSERT_TRUE(store_
                   ->append_provisioning({entry("2026-01-01T00:00:00.000Z", 200),

@@ -112,9 +112,12 @@ Status SqliteStore::append_provisioning(const std::vector<ProvisioningEntry>& en
     for (const ProvisioningEntry& e : entries) {
       SCIMD_ASSIGN_OR_RETURN(
           Statement stmt,
+          // A tenant deleted since the request was answered takes its entries with it, instead
+          // of failing the whole batch on the foreign key.
           db.prepare("INSERT INTO provisioning_log (tenant_id, time, client, method, path, "
                      "resource_id, status, scim_type, latency_ms, detail, request_id) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 "
+                     "WHERE EXISTS (SELECT 1 FROM tenants WHERE id = ?1)"));
       stmt.bind(1, e.tenant_id).bind(2, e.time).bind(3, e.client).bind(4, e.method);
       stmt.bind(5, e.path).bind(6, e.resource_id).bind(7, e.status).bind(8, e.scim_type);
       stmt.bind(9, e.latency_ms).bind(10, e.detail).bind(11, e.request_id);
