@@ -2,7 +2,8 @@
 # The one test command: installs what is missing, builds, and runs every test.
 #   bash scripts/test.sh
 # Steps (each one runs even if an earlier one failed, unless it needs that one's output):
-#   1. scripts/setup.sh (Debian packages)
+#   1. scripts/setup.sh (Debian packages), then a throwaway PostgreSQL cluster for the tests
+#      (scripts/pg-test-cluster.sh; SCIMD_TEST_PG_URL)
 #   2. Release build in build/release + ctest
 #   3. ASan+UBSan build in build/asan (-DSCIMD_SANITIZE=ON, Debug at -O1) + ctest
 #   4. fuzz smoke: clang build in build/fuzz (-DSCIMD_FUZZ=ON), each target ~30 s on its corpus
@@ -33,11 +34,13 @@ SKIP_ASAN=${SKIP_ASAN:-0} SKIP_FUZZ=${SKIP_FUZZ:-0} SKIP_POSTMAN=${SKIP_POSTMAN:
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/scimd-test.XXXXXX")
 SERVER_PID=""
+PG_DIR="$WORK/pg"
 cleanup() {
   if [ -n "$SERVER_PID" ]; then
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  bash "$ROOT/scripts/pg-test-cluster.sh" stop "$PG_DIR" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -90,6 +93,16 @@ run_ctest() {
 banner "setup"
 if ! bash "$ROOT/scripts/setup.sh"; then
   step_failed "setup.sh" "package install failed"
+fi
+
+# A throwaway PostgreSQL 15 cluster (initdb in $WORK, a free loopback port, stopped by cleanup)
+# for the tests of the PostgreSQL store code; its URL reaches them as SCIMD_TEST_PG_URL.
+banner "PostgreSQL test cluster"
+if SCIMD_TEST_PG_URL=$(bash "$ROOT/scripts/pg-test-cluster.sh" start "$PG_DIR"); then
+  export SCIMD_TEST_PG_URL
+  note "postgres test cluster" "ok ($SCIMD_TEST_PG_URL)"
+else
+  step_failed "postgres test cluster" "scripts/pg-test-cluster.sh start failed"
 fi
 
 # ---------------------------------------------------------------- 2. release
