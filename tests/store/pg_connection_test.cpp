@@ -2,6 +2,8 @@
 // cluster (scripts/pg-test-cluster.sh) and passes its URL in SCIMD_TEST_PG_URL.
 #include "store/postgres/pg_connection.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include <gtest/gtest.h>
@@ -20,20 +22,26 @@ class PgConnectionTest : public ::testing::Test {
     auto opened = PgConnection::open(url_);
     ASSERT_TRUE(opened.ok()) << opened.error().detail;
     db_ = std::move(opened).value();
-    ASSERT_TRUE(db_->exec("DROP TABLE IF EXISTS pg_conn_test; "
-                          "CREATE TABLE pg_conn_test (k TEXT PRIMARY KEY, v TEXT)")
+    // ctest runs tests as parallel processes on one cluster: a table per process.
+    table_ = "pg_conn_test_" + std::to_string(getpid());
+    ASSERT_TRUE(db_->exec("DROP TABLE IF EXISTS " + table_ + "; CREATE TABLE " + table_ +
+                          " (k TEXT PRIMARY KEY, v TEXT)")
                     .ok());
   }
+  void TearDown() override {
+    if (db_ && db_->healthy()) (void)db_->exec("DROP TABLE IF EXISTS " + table_);
+  }
   std::string url_;
+  std::string table_;
   std::unique_ptr<PgConnection> db_;
 };
 
 TEST_F(PgConnectionTest, BindsTextParametersAndReadsNulls) {
-  auto inserted = db_->query("INSERT INTO pg_conn_test (k, v) VALUES ($1, $2), ($3, $4)",
+  auto inserted = db_->query("INSERT INTO " + table_ + " (k, v) VALUES ($1, $2), ($3, $4)",
                              {"a", "1", "b", std::nullopt});
   ASSERT_TRUE(inserted.ok()) << inserted.error().detail;
   EXPECT_EQ(inserted->affected, 2);
-  auto rows = db_->query("SELECT k, v FROM pg_conn_test ORDER BY k");
+  auto rows = db_->query("SELECT k, v FROM " + table_ + " ORDER BY k");
   ASSERT_TRUE(rows.ok()) << rows.error().detail;
   ASSERT_EQ(rows->rows.size(), 2u);
   EXPECT_EQ(rows->rows[0][1], PgValue("1"));
@@ -42,12 +50,12 @@ TEST_F(PgConnectionTest, BindsTextParametersAndReadsNulls) {
   auto tricky = db_->query("SELECT $1::text", {"'; DROP TABLE pg_conn_test; --"});
   ASSERT_TRUE(tricky.ok());
   EXPECT_EQ(tricky->rows[0][0], PgValue("'; DROP TABLE pg_conn_test; --"));
-  EXPECT_TRUE(db_->query("SELECT count(*) FROM pg_conn_test").ok());
+  EXPECT_TRUE(db_->query("SELECT count(*) FROM " + table_).ok());
 }
 
 TEST_F(PgConnectionTest, UniqueViolationIsUniqueness) {
-  ASSERT_TRUE(db_->query("INSERT INTO pg_conn_test (k) VALUES ($1)", {"a"}).ok());
-  auto again = db_->query("INSERT INTO pg_conn_test (k) VALUES ($1)", {"a"});
+  ASSERT_TRUE(db_->query("INSERT INTO " + table_ + " (k) VALUES ($1)", {"a"}).ok());
+  auto again = db_->query("INSERT INTO " + table_ + " (k) VALUES ($1)", {"a"});
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, Errc::uniqueness);
   auto bad = db_->query("SELEKT 1");
