@@ -35,6 +35,10 @@ case "$cmd" in
   start)
     mkdir -p "$dir"
     if [ ${#as_owner[@]} -gt 0 ]; then chown postgres: "$dir"; fi
+    "${as_owner[@]}" test -w "$dir" -a -x "$dir" || {
+      echo "pg-test-cluster: $dir is not reachable by the cluster's owner ($(id -un "${as_owner[2]:-$(id -u)}" 2>/dev/null || true)); a parent directory is not searchable (mode 0700?)" >&2
+      exit 1
+    }
     pg initdb -D "$dir/data" -U scimd -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 || {
       cat "$dir/initdb.log" >&2
       exit 1

@@ -34,7 +34,8 @@ SKIP_ASAN=${SKIP_ASAN:-0} SKIP_FUZZ=${SKIP_FUZZ:-0} SKIP_POSTMAN=${SKIP_POSTMAN:
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/scimd-test.XXXXXX")
 SERVER_PID=""
-PG_DIR="$WORK/pg"
+# Not under $WORK: mktemp makes that 0700 root, and the cluster belongs to the postgres user.
+PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/scimd-pg.XXXXXX")
 cleanup() {
   if [ -n "$SERVER_PID" ]; then
     kill "$SERVER_PID" 2>/dev/null || true
