@@ -12,33 +12,44 @@ TokenAuth::TokenAuth(std::shared_ptr<store::Store> store, std::shared_ptr<const 
 
 Result<store::Tenant> TokenAuth::authenticate(std::string_view authorization,
                                               std::string_view tenant_name) {
-  SCIMD_ASSIGN_OR_RETURN(const std::string_view token, bearer_token(authorization));
-  const std::string hash = crypto::sha256_hex(token);
+  return authenticate_with(
+      authorization, tenant_name, cache_,
+      [this](const std::string& hash, TimePoint now) { return store_->find_token_owner(hash, now); },
+      "token");
+}
+
+Result<store::Tenant> TokenAuth::authenticate_with(std::string_view authorization,
+                                                   std::string_view tenant_name, Cache& cache,
+                                                   const OwnerLookup& lookup,
+                                                   std::string_view what) {
+  SCIMD_ASSIGN_OR_RETURN(const std::string_view secret, bearer_token(authorization));
+  const std::string hash = crypto::sha256_hex(secret);
   const TimePoint now = clock_->now();
 
   std::optional<store::Tenant> owner;
   bool cached = false;
   {
     std::lock_guard lock(mu_);
-    if (auto it = cache_.find(hash); it != cache_.end() && now - it->second.fetched < kTokenCacheTtl) {
+    if (auto it = cache.find(hash); it != cache.end() && now - it->second.fetched < kTokenCacheTtl) {
       owner = it->second.tenant;
       cached = true;
     }
   }
   if (!cached) {
-    auto found = store_->find_token_owner(hash, now);
+    auto found = lookup(hash, now);
     if (!found.ok()) return std::move(found).error();
     owner = *found;
     std::lock_guard lock(mu_);
-    if (cache_.size() >= kTokenCacheMaxEntries) cache_.clear();
-    cache_[hash] = Entry{owner, now};
+    if (cache.size() >= kTokenCacheMaxEntries) cache.clear();
+    cache[hash] = Entry{owner, now};
   }
   // The hash lookup already matched; compare names in constant time as well so the answer
-  // for "valid token, other tenant" costs the same as for any other mismatch.
+  // for "valid secret, other tenant" costs the same as for any other mismatch.
   if (!owner || !crypto::constant_time_equal(owner->name, tenant_name)) {
-    return make_error(Errc::unauthorized, "the token is not valid for this tenant");
+    return make_error(Errc::unauthorized,
+                      "the " + std::string(what) + " is not valid for this tenant");
   }
-  uses_.note(hash, now);
+  uses_.note(hash, now);  // last_used, written in batches (key_use.h)
   return *owner;
 }
 
@@ -52,33 +63,10 @@ void TokenAuth::invalidate() {
 
 Result<store::Tenant> TokenAuth::authenticate_app_key(std::string_view authorization,
                                                       std::string_view tenant_name) {
-  SCIMD_ASSIGN_OR_RETURN(const std::string_view key, bearer_token(authorization));
-  const std::string hash = crypto::sha256_hex(key);
-  const TimePoint now = clock_->now();
-
-  std::optional<store::Tenant> owner;
-  bool cached = false;
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = app_key_cache_.find(hash);
-        it != app_key_cache_.end() && now - it->second.fetched < kTokenCacheTtl) {
-      owner = it->second.tenant;
-      cached = true;
-    }
-  }
-  if (!cached) {
-    auto found = store_->find_app_key_owner(hash);
-    if (!found.ok()) return std::move(found).error();
-    owner = *found;
-    std::lock_guard lock(mu_);
-    if (app_key_cache_.size() >= kTokenCacheMaxEntries) app_key_cache_.clear();
-    app_key_cache_[hash] = Entry{owner, now};
-  }
-  if (!owner || !crypto::constant_time_equal(owner->name, tenant_name)) {
-    return make_error(Errc::unauthorized, "the app key is not valid for this tenant");
-  }
-  uses_.note(hash, now);  // the app key's last_used, as for tokens
-  return *owner;
+  return authenticate_with(
+      authorization, tenant_name, app_key_cache_,
+      [this](const std::string& hash, TimePoint) { return store_->find_app_key_owner(hash); },
+      "app key");
 }
 
 }  // namespace scimd::api

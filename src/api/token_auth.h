@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -54,6 +55,15 @@ class TokenAuth {
   std::shared_ptr<store::Store> store_;
   std::shared_ptr<const Clock> clock_;
   std::mutex mu_;
+  using Cache = std::unordered_map<std::string, Entry>;  // key: SHA-256 hex of the secret
+  using OwnerLookup =
+      std::function<Result<std::optional<store::Tenant>>(const std::string& hash, TimePoint now)>;
+  // The one path for tokens and app keys: parse, hash, cache (kTokenCacheTtl), check the
+  // tenant in constant time, note the use.
+  Result<store::Tenant> authenticate_with(std::string_view authorization,
+                                          std::string_view tenant_name, Cache& cache,
+                                          const OwnerLookup& lookup, std::string_view what);
+
   std::unordered_map<std::string, Entry> cache_;  // key: SHA-256 hex of the token
   std::unordered_map<std::string, Entry> app_key_cache_;  // key: SHA-256 hex of the app key
   KeyUseRecorder uses_{store_};  // last: its thread stops (and flushes) first
