@@ -1,6 +1,13 @@
 #include "store/postgres/pg_connection.h"
 
+#include <poll.h>
+
 #include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdio>
+#include <optional>
+#include <vector>
 
 namespace scimd::store::postgres {
 
@@ -18,15 +25,125 @@ struct ResultDeleter {
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
-Error result_error(pg_conn* conn, const PGresult* result) {
-  if (result == nullptr || PQstatus(conn) != CONNECTION_OK) {
-    return make_error(Errc::unavailable, "postgres: " + trimmed(PQerrorMessage(conn)));
-  }
-  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  return pg_error(state != nullptr ? state : "", trimmed(PQresultErrorMessage(result)));
+bool succeeded(const PGresult* result) {
+  const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 }
 
+bool identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// The end (one past the closing quote) of the literal or identifier opened by `quote` at `i`.
+std::size_t quoted_end(std::string_view sql, std::size_t i, char quote, bool backslash_escapes) {
+  std::size_t j = i + 1;
+  while (j < sql.size()) {
+    if (backslash_escapes && sql[j] == '\\') {
+      j += 2;
+    } else if (sql[j] == quote) {
+      // A doubled quote is the quote character itself.
+      if (j + 1 < sql.size() && sql[j + 1] == quote) {
+        j += 2;
+      } else {
+        return j + 1;
+      }
+    } else {
+      ++j;
+    }
+  }
+  return sql.size();
+}
+
+// The end of the /* … */ comment at `i`; PostgreSQL's block comments nest.
+std::size_t block_comment_end(std::string_view sql, std::size_t i) {
+  int depth = 0;
+  std::size_t j = i;
+  while (j + 1 < sql.size()) {
+    if (sql[j] == '/' && sql[j + 1] == '*') {
+      ++depth;
+      j += 2;
+    } else if (sql[j] == '*' && sql[j + 1] == '/') {
+      j += 2;
+      if (--depth == 0) return j;
+    } else {
+      ++j;
+    }
+  }
+  return sql.size();
+}
+
+// The tag ("$body$", "$$") of a dollar quote starting at `i`, or "" if `$` starts none there.
+std::string_view dollar_tag(std::string_view sql, std::size_t i) {
+  if (i > 0 && identifier_char(sql[i - 1])) return {};  // part of a name like a$b, or $1
+  std::size_t j = i + 1;
+  if (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') return {};  // a $n parameter
+  while (j < sql.size() && sql[j] != '$' && identifier_char(sql[j])) ++j;
+  if (j >= sql.size() || sql[j] != '$') return {};
+  return sql.substr(i, j - i + 1);
+}
+
+// Parses the decimal text of a column value; 0 for what is not a number (as SQLite does).
+template <class Number>
+Number parse_number(const char* text, int length) {
+  Number value{};
+  if (text == nullptr) return value;
+  std::from_chars(text, text + length, value);
+  return value;
+}
+
+// PostgreSQL type OIDs (pg_type.dat), stable across versions.
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
+              kFloat8 = 701, kNumeric = 1700;
+
 }  // namespace
+
+std::string number_placeholders(std::string_view sql, int* parameters) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int largest = 0;
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    const char next = i + 1 < sql.size() ? sql[i + 1] : '\0';
+    std::size_t end = i + 1;
+    if (c == '\'') {
+      // E'…' strings take backslash escapes (E'\'' is one quote).
+      const bool escapes = i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+                           (i < 2 || !identifier_char(sql[i - 2]));
+      end = quoted_end(sql, i, '\'', escapes);
+    } else if (c == '"') {
+      end = quoted_end(sql, i, '"', false);
+    } else if (c == '-' && next == '-') {
+      end = sql.find('\n', i);
+      if (end == std::string_view::npos) end = sql.size();
+    } else if (c == '/' && next == '*') {
+      end = block_comment_end(sql, i);
+    } else if (c == '$' && !dollar_tag(sql, i).empty()) {
+      const std::string_view tag = dollar_tag(sql, i);
+      const std::size_t close = sql.find(tag, i + tag.size());
+      end = close == std::string_view::npos ? sql.size() : close + tag.size();
+    } else if (c == '?') {
+      std::size_t digits_end = i + 1;
+      while (digits_end < sql.size() && sql[digits_end] >= '0' && sql[digits_end] <= '9') {
+        ++digits_end;
+      }
+      int number = largest + 1;
+      if (digits_end > i + 1) {
+        number = parse_number<int>(sql.data() + i + 1, static_cast<int>(digits_end - i - 1));
+      }
+      if (number > largest) largest = number;
+      out += '$';
+      out += std::to_string(number);
+      i = digits_end;
+      continue;
+    }
+    out.append(sql.substr(i, end - i));
+    i = end;
+  }
+  if (parameters != nullptr) *parameters = largest;
+  return out;
+}
 
 Error pg_error(std::string_view sqlstate, std::string_view message) {
   const std::string detail = "postgres: " + std::string(message);
@@ -34,11 +151,130 @@ Error pg_error(std::string_view sqlstate, std::string_view message) {
   // Class 08 (connection exception), 57P01-03 (shutdown, crash), 53 (resources) and 40001/
   // 40P01 (serialization, deadlock) are worth a retry by the client: 503.
   if (sqlstate.starts_with("08") || sqlstate.starts_with("57P") || sqlstate.starts_with("53") ||
-      sqlstate == "40001" || sqlstate == "40P01") {
+      retryable_sqlstate(sqlstate)) {
     return make_error(Errc::unavailable, detail);
   }
   return make_error(Errc::internal, detail);
 }
+
+bool retryable_sqlstate(std::string_view sqlstate) {
+  return sqlstate == "40001" || sqlstate == "40P01";
+}
+
+// One execution of a prepared (or, past the cache, unnamed) statement: parameters are kept
+// as text until the first step() sends them; the whole result then sits client-side.
+class PgStatement final : public sql::StatementImpl {
+ public:
+  PgStatement(PgConnection& conn, std::string name, std::string text, int parameters)
+      : conn_(conn),
+        name_(std::move(name)),
+        text_(std::move(text)),
+        params_(static_cast<std::size_t>(parameters)) {}
+
+  void bind_null(int index) override { set(index, std::nullopt); }
+  void bind_int(int index, std::int64_t value) override { set(index, std::to_string(value)); }
+  void bind_double(int index, double value) override {
+    // 17 significant digits read back as the same double.
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", value);
+    set(index, std::string(buf));
+  }
+  void bind_text(int index, std::string_view text) override { set(index, std::string(text)); }
+
+  Result<bool> step() override {
+    if (!result_) SCIMD_TRY(execute());
+    ++row_;
+    return row_ < PQntuples(result_.get());
+  }
+  bool unique_violation() const override { return unique_violation_; }
+
+  bool is_null(int column) const override {
+    return !result_ || PQgetisnull(result_.get(), row_, column) != 0;
+  }
+  std::int64_t column_int(int column) const override {
+    if (PQftype(result_.get(), column) == kBool) return boolean(column) ? 1 : 0;
+    return parse_number<std::int64_t>(value(column), length(column));
+  }
+  double column_double(int column) const override {
+    if (PQftype(result_.get(), column) == kBool) return boolean(column) ? 1 : 0;
+    return parse_number<double>(value(column), length(column));
+  }
+  std::string column_text(int column) const override {
+    // Booleans read as SQLite's 1/0, so `SELECT EXISTS (…)` means the same in both engines.
+    if (PQftype(result_.get(), column) == kBool && !is_null(column)) {
+      return boolean(column) ? "1" : "0";
+    }
+    const char* text = value(column);
+    return text != nullptr ? std::string(text, static_cast<std::size_t>(length(column))) : "";
+  }
+  sql::ColumnType column_type(int column) const override {
+    if (is_null(column)) return sql::ColumnType::null;
+    switch (PQftype(result_.get(), column)) {
+      case kBool:
+      case kInt2:
+      case kInt4:
+      case kInt8:
+      case kOid:
+        return sql::ColumnType::integer;
+      case kFloat4:
+      case kFloat8:
+      case kNumeric:
+        return sql::ColumnType::real;
+      default:
+        return sql::ColumnType::text;
+    }
+  }
+
+ private:
+  void set(int index, std::optional<std::string> value) {
+    // Binding again after a run starts a new run, as sqlite3_reset does.
+    result_.reset();
+    row_ = -1;
+    if (index >= 1 && static_cast<std::size_t>(index) <= params_.size()) {
+      params_[static_cast<std::size_t>(index - 1)] = std::move(value);
+    }
+  }
+
+  Status execute() {
+    std::vector<const char*> values;
+    values.reserve(params_.size());
+    for (const auto& p : params_) values.push_back(p ? p->c_str() : nullptr);
+    const int count = static_cast<int>(values.size());
+    // Untyped text parameters (no OIDs): the server types each one from where it stands.
+    ResultPtr result(name_.empty()
+                         ? PQexecParams(conn_.conn_, text_.c_str(), count, nullptr,
+                                        values.data(), nullptr, nullptr, /*text results*/ 0)
+                         : PQexecPrepared(conn_.conn_, name_.c_str(), count, values.data(),
+                                          nullptr, nullptr, /*text results*/ 0));
+    if (!succeeded(result.get())) {
+      Error error = conn_.fail(result.get());
+      unique_violation_ = error.code == Errc::uniqueness;
+      return error;
+    }
+    unique_violation_ = false;
+    conn_.note_success(result.get());
+    result_ = std::move(result);
+    row_ = -1;
+    return {};
+  }
+
+  const char* value(int column) const {
+    return result_ ? PQgetvalue(result_.get(), row_, column) : nullptr;
+  }
+  int length(int column) const { return result_ ? PQgetlength(result_.get(), row_, column) : 0; }
+  bool boolean(int column) const {
+    const char* text = value(column);
+    return text != nullptr && text[0] == 't';
+  }
+
+  PgConnection& conn_;
+  const std::string name_;  // "" → text_ is sent with each run
+  const std::string text_;
+  std::vector<std::optional<std::string>> params_;
+  ResultPtr result_;
+  int row_ = -1;
+  bool unique_violation_ = false;
+};
 
 Result<std::unique_ptr<PgConnection>> PgConnection::open(std::string_view url) {
   if (!url.starts_with("postgres://") && !url.starts_with("postgresql://")) {
@@ -62,43 +298,68 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 
 bool PgConnection::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
-Status PgConnection::exec(std::string_view sql) {
-  ResultPtr result(PQexec(conn_, std::string(sql).c_str()));
-  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return {};
-  return result_error(conn_, result.get());
+bool PgConnection::still_connected() {
+  if (!healthy()) return false;
+  // Between statements the server has nothing to say (scimd never LISTENs): anything to read,
+  // or a hang-up, is the server closing the connection (its FATAL message, then EOF).
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  return ::poll(&fd, 1, 0) == 0;
 }
 
-Result<PgRows> PgConnection::query(std::string_view sql, const std::vector<PgValue>& params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const PgValue& p : params) values.push_back(p ? p->c_str() : nullptr);
-  ResultPtr result(PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(values.size()),
-                                nullptr, values.data(), nullptr, nullptr, /*text results*/ 0));
-  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    return result_error(conn_, result.get());
+bool PgConnection::in_transaction() const {
+  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+bool PgConnection::transaction_failed() const {
+  return PQtransactionStatus(conn_) == PQTRANS_INERROR;
+}
+
+Error PgConnection::fail(const PGresult* result) {
+  if (result == nullptr || !healthy()) {
+    last_sqlstate_ = "08006";  // connection_failure: the server is gone
+    return make_error(Errc::unavailable, "postgres: " + trimmed(PQerrorMessage(conn_)));
   }
-  PgRows out;
-  const int rows = PQntuples(result.get());
-  const int columns = PQnfields(result.get());
-  out.rows.reserve(static_cast<std::size_t>(rows));
-  for (int r = 0; r < rows; ++r) {
-    std::vector<PgValue> row;
-    row.reserve(static_cast<std::size_t>(columns));
-    for (int c = 0; c < columns; ++c) {
-      if (PQgetisnull(result.get(), r, c)) {
-        row.emplace_back(std::nullopt);
-      } else {
-        row.emplace_back(std::string(PQgetvalue(result.get(), r, c),
-                                     static_cast<std::size_t>(PQgetlength(result.get(), r, c))));
-      }
-    }
-    out.rows.push_back(std::move(row));
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string_view sqlstate = state != nullptr ? state : "";
+  // 25P02 (in failed transaction) only echoes the error that aborted the transaction.
+  if (sqlstate != "25P02" || last_sqlstate_.empty()) last_sqlstate_ = sqlstate;
+  return pg_error(sqlstate, trimmed(PQresultErrorMessage(result)));
+}
+
+void PgConnection::note_success(const PGresult* result) {
+  const std::string_view command = PQcmdStatus(const_cast<PGresult*>(result));
+  if (command.starts_with("INSERT") || command.starts_with("UPDATE") ||
+      command.starts_with("DELETE") || command.starts_with("MERGE")) {
+    const char* rows = PQcmdTuples(const_cast<PGresult*>(result));
+    changes_ = parse_number<std::int64_t>(rows, static_cast<int>(std::string_view(rows).size()));
   }
-  const char* affected = PQcmdTuples(result.get());
-  if (affected != nullptr && *affected != '\0') out.affected = std::stoll(affected);
-  return out;
+}
+
+Status PgConnection::exec(std::string_view sql) {
+  ResultPtr result(PQexec(conn_, std::string(sql).c_str()));
+  if (!succeeded(result.get())) return fail(result.get());
+  note_success(result.get());
+  return {};
+}
+
+Result<sql::Statement> PgConnection::prepare(std::string_view sql) {
+  std::string key(sql);
+  if (const auto found = cache_.find(key); found != cache_.end()) {
+    return sql::Statement(
+        std::make_unique<PgStatement>(*this, found->second.name, "", found->second.parameters));
+  }
+  int parameters = 0;
+  std::string text = number_placeholders(sql, &parameters);
+  if (cache_.size() >= kMaxCachedStatements) {
+    return sql::Statement(std::make_unique<PgStatement>(*this, "", std::move(text), parameters));
+  }
+  std::string name = "scimd_" + std::to_string(++next_statement_);
+  // No parameter types: the server infers each from the statement, as it does for literals.
+  ResultPtr result(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
+  if (!succeeded(result.get())) return fail(result.get());
+  cache_.emplace(std::move(key), Prepared{name, parameters});
+  return sql::Statement(std::make_unique<PgStatement>(*this, std::move(name), "", parameters));
 }
 
 }  // namespace scimd::store::postgres

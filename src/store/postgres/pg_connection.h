@@ -1,52 +1,94 @@
-// One libpq connection of the PostgreSQL backend (issue 6; the backend itself is not built
-// yet): open by URL, run statements with text parameters, read rows as text, and map
-// PostgreSQL's errors onto scimd's (unique violation → uniqueness, connection loss →
-// unavailable) so the store above never sees SQLSTATEs.
+// One libpq connection of the PostgreSQL backend as an sql::Connection: the store's `?`
+// statements are renumbered to $1..$n and prepared once per connection, parameters go as
+// untyped text (the server infers their types from the statement), rows come back as text, and
+// PostgreSQL's errors become scimd's (unique violation → uniqueness, connection loss and
+// overload → unavailable) so the store above never sees SQLSTATEs.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <unordered_map>
 
 #include "core/result.h"
+#include "store/sql/connection.h"
 
 struct pg_conn;
+struct pg_result;
 
 namespace scimd::store::postgres {
 
-using PgValue = std::optional<std::string>;  // nullopt: SQL NULL
-
-struct PgRows {
-  std::vector<std::vector<PgValue>> rows;
-  std::int64_t affected = 0;  // rows changed by INSERT/UPDATE/DELETE
-};
-
-class PgConnection {
- public:
-  // "postgres://user:pass@host:port/db" or "postgresql://…" (libpq's URI form).
-  // Errors: invalid_value (not a postgres URL), unavailable (cannot connect: libpq's reason).
-  static Result<std::unique_ptr<PgConnection>> open(std::string_view url);
-  ~PgConnection();
-  PgConnection(const PgConnection&) = delete;
-  PgConnection& operator=(const PgConnection&) = delete;
-
-  // Runs SQL without parameters (several statements allowed).
-  Status exec(std::string_view sql);
-  // Runs one statement with $1..$n bound as text.
-  Result<PgRows> query(std::string_view sql, const std::vector<PgValue>& params = {});
-
-  // Whether the connection is still up (false after the server went away).
-  bool healthy() const;
-
- private:
-  explicit PgConnection(pg_conn* conn) : conn_(conn) {}
-  pg_conn* conn_;
-};
+// `?` → $1, $2, … in order of appearance and SQLite's `?NNN` → $NNN (a bare `?` after `?NNN`
+// takes the largest number so far + 1, as in SQLite). `?` inside '…' literals (E'…' with
+// backslash escapes), "…" identifiers, $tag$…$tag$ bodies and comments is left alone.
+// `parameters` receives the number of parameters (the largest number used).
+std::string number_placeholders(std::string_view sql, int* parameters = nullptr);
 
 // The scimd error for a failed statement, from its SQLSTATE and message.
 Error pg_error(std::string_view sqlstate, std::string_view message);
+
+// Whether a SQLSTATE means the transaction was rolled back by the server and can simply be run
+// again: serialization failure (40001) or deadlock (40P01).
+bool retryable_sqlstate(std::string_view sqlstate);
+
+class PgConnection final : public sql::Connection {
+ public:
+  // "postgres://user:pass@host:port/db?options=…" or "postgresql://…" (libpq's URI form).
+  // Errors: invalid_value (not a postgres URL), unavailable (cannot connect: libpq's reason).
+  static Result<std::unique_ptr<PgConnection>> open(std::string_view url);
+  ~PgConnection() override;
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Runs SQL without parameters (several statements allowed; the first error stops it).
+  Status exec(std::string_view sql) override;
+  // A statement prepared once per connection (server-side, under a generated name) and reused
+  // by its text; past max_cached_statements() texts a statement is sent with its text per use.
+  // Errors in the text show when it is prepared (first use) or stepped.
+  Result<sql::Statement> prepare(std::string_view sql) override;
+  // Rows changed by the last INSERT, UPDATE, DELETE or MERGE (other statements leave it).
+  std::int64_t changes() const override { return changes_; }
+  // Inside BEGIN … COMMIT, including a transaction that failed and awaits its ROLLBACK.
+  bool in_transaction() const override;
+  sql::Dialect dialect() const override { return sql::Dialect::postgres; }
+
+  // Whether the connection is still up (false once a statement found the server gone).
+  bool healthy() const;
+  // For a connection resting in a pool: false if the server has closed it meanwhile (a
+  // restart, pg_terminate_backend). Does not block and sends nothing.
+  bool still_connected();
+  // Inside a transaction that an error has aborted: only ROLLBACK is accepted now.
+  bool transaction_failed() const;
+  // The SQLSTATE of the last error on this connection ("" if none since clear_last_sqlstate()).
+  // The errors that follow inside an aborted transaction (25P02) do not replace the one that
+  // aborted it, so a serialization failure stays visible to the executor.
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
+  void clear_last_sqlstate() { last_sqlstate_.clear(); }
+
+  std::size_t cached_statements() const { return cache_.size(); }
+  static constexpr std::size_t max_cached_statements() { return kMaxCachedStatements; }
+
+ private:
+  friend class PgStatement;
+  explicit PgConnection(pg_conn* conn) : conn_(conn) {}
+  // The scimd error for a failed libpq call (result may be null), remembering its SQLSTATE.
+  Error fail(const pg_result* result);
+  // Records what a successful statement changed.
+  void note_success(const pg_result* result);
+
+  // As in the SQLite backend: filter and cursor SQL varies with the query's shape, so the
+  // cache is bounded; a few hundred server-side statements cost a few MiB in the backend.
+  static constexpr std::size_t kMaxCachedStatements = 256;
+  struct Prepared {
+    std::string name;
+    int parameters = 0;
+  };
+  pg_conn* conn_;
+  std::unordered_map<std::string, Prepared> cache_;
+  std::uint64_t next_statement_ = 0;
+  std::int64_t changes_ = 0;
+  std::string last_sqlstate_;
+};
 
 }  // namespace scimd::store::postgres
