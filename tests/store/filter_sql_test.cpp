@@ -1,6 +1,6 @@
 // The SQL translation of filters agrees with scim::matches() on the same resources: every case
 // runs through list() and through matches() over the full representations.
-#include "store/sqlite/filter_sql.h"
+#include "store/sql/filter_sql.h"
 
 #include <algorithm>
 #include <map>
@@ -296,7 +296,7 @@ TEST_F(FilterSqlAgreement, KnownAnswers) {
 TEST(FilterSql, ValuesAreBoundNeverInterpolated) {
   auto filter = scim::parse_filter(R"(title eq "x' OR 1=1 --" and userName co "%_")");
   ASSERT_TRUE(filter.ok());
-  auto sql = filter_to_sql(ResourceKind::user, *filter, 1);
+  auto sql = sql::filter_to_sql(sql::Dialect::sqlite, ResourceKind::user, *filter, 1);
   ASSERT_TRUE(sql.ok()) << sql.error().detail;
   EXPECT_EQ(sql->sql.find("OR 1=1"), std::string::npos) << sql->sql;
   EXPECT_EQ(sql->sql.find("%_"), std::string::npos) << sql->sql;
@@ -307,9 +307,9 @@ TEST(FilterSql, ValuesAreBoundNeverInterpolated) {
 
 TEST(FilterSql, JsonPathsQuoteEveryKey) {
   EXPECT_EQ(
-      *json_path({std::string(kEnterprise), "manager", "value"}),
+      *sql::json_path({std::string(kEnterprise), "manager", "value"}),
       "$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".\"manager\".\"value\"");
-  EXPECT_FALSE(json_path({"a\"b"}).ok());
+  EXPECT_FALSE(sql::json_path({"a\"b"}).ok());
 }
 
 }  // namespace

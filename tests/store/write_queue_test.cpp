@@ -28,7 +28,7 @@ class WriteQueueTest : public ::testing::Test {
   }
 
   static WriteQueue::Job insert(int v, std::optional<int> parent = std::nullopt) {
-    return [v, parent](Connection& db) -> Status {
+    return [v, parent](sql::Connection& db) -> Status {
       SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare("INSERT INTO t (v, p) VALUES (?, ?)"));
       stmt.bind(1, v);
       if (parent) {
@@ -55,7 +55,7 @@ class WriteQueueTest : public ::testing::Test {
     auto started = std::make_shared<std::promise<void>>();
     std::future<void> running = started->get_future();
     auto held = std::async(std::launch::async, [this, count, started] {
-      return queue_->submit([this, count, started](Connection&) -> Status {
+      return queue_->submit([this, count, started](sql::Connection&) -> Status {
         started->set_value();
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         while (queue_->queued() < count) {
@@ -80,7 +80,7 @@ TEST_F(WriteQueueTest, QueuedJobsCommitTogetherAndAFailingJobFailsAlone) {
   auto holder = hold_writer_until_queued(3);
   auto a = std::async(std::launch::async, [&] { return queue_->submit(insert(1)); });
   auto b = std::async(std::launch::async, [&] {
-    return queue_->submit([](Connection& db) -> Status {
+    return queue_->submit([](sql::Connection& db) -> Status {
       SCIMD_TRY(insert(2)(db));
       return make_error(Errc::invalid_value, "job 2 fails after writing");
     });
@@ -123,7 +123,7 @@ TEST_F(WriteQueueTest, FailedCommitFailsEveryJobInTheBatch) {
 }
 
 TEST_F(WriteQueueTest, ThrowingJobBecomesAnError) {
-  const Status s = queue_->submit([](Connection&) -> Status { throw std::runtime_error("boom"); });
+  const Status s = queue_->submit([](sql::Connection&) -> Status { throw std::runtime_error("boom"); });
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, Errc::internal);
   EXPECT_TRUE(queue_->submit(insert(1)).ok());

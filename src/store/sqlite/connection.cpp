@@ -39,96 +39,94 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   return make_error(is_transient(rc) ? Errc::unavailable : Errc::internal, std::move(detail));
 }
 
-// --- Statement -----------------------------------------------------------------------------
-
-Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_),
-      stmt_(std::exchange(other.stmt_, nullptr)),
-      owned_(other.owned_),
-      last_rc_(other.last_rc_),
-      bind_error_(std::move(other.bind_error_)) {}
-
-Statement::~Statement() {
-  if (stmt_ == nullptr) return;
-  if (owned_) {
-    sqlite3_finalize(stmt_);
-  } else {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-}
+// --- statements ----------------------------------------------------------------------------
 
 namespace {
-void note_bind(sqlite3* db, int rc, Status& first_error) {
-  if (rc != SQLITE_OK && first_error.ok()) first_error = sqlite_error(db, rc, "bind");
-}
-}  // namespace
 
-Statement& Statement::bind(int index, std::nullptr_t) {
-  note_bind(db_, sqlite3_bind_null(stmt_, index), bind_error_);
-  return *this;
-}
-
-Statement& Statement::bind(int index, std::int64_t value) {
-  note_bind(db_, sqlite3_bind_int64(stmt_, index, value), bind_error_);
-  return *this;
-}
-
-Statement& Statement::bind(int index, double value) {
-  note_bind(db_, sqlite3_bind_double(stmt_, index, value), bind_error_);
-  return *this;
-}
-
-Statement& Statement::bind(int index, std::string_view text) {
-  note_bind(
-      db_,
-      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
-      bind_error_);
-  return *this;
-}
-
-Statement& Statement::bind(int index, const SqlValue& value) {
-  std::visit([&](const auto& v) { bind(index, v); }, value);
-  return *this;
-}
-
-void Statement::bind_all(const std::vector<SqlValue>& values, int first_index) {
-  int index = first_index;
-  for (const SqlValue& v : values) bind(index++, v);
-}
-
-Result<bool> Statement::step() {
-  if (!bind_error_.ok()) return bind_error_.error();
-  last_rc_ = sqlite3_step(stmt_);
-  if (last_rc_ == SQLITE_ROW) return true;
-  if (last_rc_ == SQLITE_DONE) return false;
-  // The extended code names the constraint (e.g. SQLITE_CONSTRAINT_UNIQUE).
-  last_rc_ = sqlite3_extended_errcode(db_);
-  return sqlite_error(db_, last_rc_, "step");
-}
-
-Status Statement::run() {
-  while (true) {
-    SCIMD_ASSIGN_OR_RETURN(const bool row, step());
-    if (!row) return {};
+// A prepared statement in use. Cached statements go back to the cache reset and unbound;
+// uncached ones are finalized.
+class SqliteStatement final : public sql::StatementImpl {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, bool owned)
+      : db_(db), stmt_(stmt), owned_(owned) {}
+  ~SqliteStatement() override {
+    if (owned_) {
+      sqlite3_finalize(stmt_);
+    } else {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
   }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  void bind_null(int index) override { note_bind(sqlite3_bind_null(stmt_, index)); }
+  void bind_int(int index, std::int64_t value) override {
+    note_bind(sqlite3_bind_int64(stmt_, index, value));
+  }
+  void bind_double(int index, double value) override {
+    note_bind(sqlite3_bind_double(stmt_, index, value));
+  }
+  void bind_text(int index, std::string_view text) override {
+    note_bind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                                  SQLITE_UTF8));
+  }
+
+  Result<bool> step() override {
+    if (!bind_error_.ok()) return bind_error_.error();
+    last_rc_ = sqlite3_step(stmt_);
+    if (last_rc_ == SQLITE_ROW) return true;
+    if (last_rc_ == SQLITE_DONE) return false;
+    // The extended code names the constraint (e.g. SQLITE_CONSTRAINT_UNIQUE).
+    last_rc_ = sqlite3_extended_errcode(db_);
+    return sqlite_error(db_, last_rc_, "step");
+  }
+  bool unique_violation() const override {
+    return last_rc_ == SQLITE_CONSTRAINT_UNIQUE || last_rc_ == SQLITE_CONSTRAINT_PRIMARYKEY;
+  }
+
+  bool is_null(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+  std::int64_t column_int(int column) const override {
+    return sqlite3_column_int64(stmt_, column);
+  }
+  double column_double(int column) const override { return sqlite3_column_double(stmt_, column); }
+  std::string column_text(int column) const override {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    if (text == nullptr) return {};
+    return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  ColumnType column_type(int column) const override {
+    switch (sqlite3_column_type(stmt_, column)) {
+      case SQLITE_NULL:
+        return ColumnType::null;
+      case SQLITE_INTEGER:
+        return ColumnType::integer;
+      case SQLITE_FLOAT:
+        return ColumnType::real;
+      default:
+        return ColumnType::text;
+    }
+  }
+
+ private:
+  void note_bind(int rc) {
+    if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = sqlite_error(db_, rc, "bind");
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  bool owned_;
+  int last_rc_ = SQLITE_OK;
+  Status bind_error_;  // the first bind failure, reported by step()
+};
+
+Statement make_statement(sqlite3* db, sqlite3_stmt* stmt, bool owned) {
+  return Statement(std::make_unique<SqliteStatement>(db, stmt, owned));
 }
 
-bool Statement::is_null(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
-
-std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
-
-double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
-
-std::string Statement::column_text(int column) const {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  if (text == nullptr) return {};
-  return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
-}
-
-int Statement::column_type(int column) const { return sqlite3_column_type(stmt_, column); }
+}  // namespace
 
 // --- Connection ----------------------------------------------------------------------------
 
@@ -180,7 +178,7 @@ Status Connection::exec(std::string_view sql) {
 Result<Statement> Connection::prepare(std::string_view sql) {
   std::string key(sql);
   if (const auto it = cache_.find(key); it != cache_.end()) {
-    return Statement(db_, it->second, /*owned=*/false);
+    return make_statement(db_, it->second, /*owned=*/false);
   }
   const bool cacheable = cache_.size() < kMaxCachedStatements;
   sqlite3_stmt* stmt = nullptr;
@@ -190,9 +188,9 @@ Result<Statement> Connection::prepare(std::string_view sql) {
     sqlite3_finalize(stmt);
     return sqlite_error(db_, rc, "prepare");
   }
-  if (!cacheable) return Statement(db_, stmt, /*owned=*/true);
+  if (!cacheable) return make_statement(db_, stmt, /*owned=*/true);
   cache_.emplace(std::move(key), stmt);
-  return Statement(db_, stmt, /*owned=*/false);
+  return make_statement(db_, stmt, /*owned=*/false);
 }
 
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/sql/dialect_sql.h"
+
 namespace scimd::store::sqlite {
 
 namespace {
@@ -86,7 +88,7 @@ ALTER TABLE tenants ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
 // One row per email of a user (objects with a text `value`), so `emails.value eq` and Entra's
 // `emails[type eq "work"].value eq` find every email by index, not only the first work email
 // that users.work_email_lower holds (whose index goes). Rows come from the same json_each the
-// filter's exact check reads (kUserEmailsFill in migrations.h); deleting a user deletes them.
+// filter's exact check reads (sql::user_emails_fill); deleting a user deletes them.
 // memberships_member gains group_id so `members[value eq X]` reads the member's groups from
 // the index alone.
 constexpr std::string_view kV3 = R"sql(
@@ -211,7 +213,7 @@ CREATE INDEX provisioning_log_time ON provisioning_log(time);
 
 const std::vector<std::string_view>& migrations() {
   // v3 ends by filling user_emails for the users already stored.
-  static const std::string v3 = std::string(kV3) + std::string(kUserEmailsFill) + " 1;";
+  static const std::string v3 = std::string(kV3) + std::string(sql::user_emails_fill(sql::Dialect::sqlite)) + " 1;";
   static const std::vector<std::string_view> all = {kV1, kV2, v3, kV4};
   return all;
 }

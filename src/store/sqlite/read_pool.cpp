@@ -14,19 +14,17 @@ Result<std::unique_ptr<ReadPool>> ReadPool::open(const std::string& path, int si
   return pool;
 }
 
-ReadPool::Lease::~Lease() {
-  if (conn_) pool_->release(std::move(conn_));
-}
-
 ReadPool::Lease ReadPool::acquire() {
   std::unique_lock lock(mutex_);
   available_.wait(lock, [this] { return !idle_.empty(); });
-  std::unique_ptr<Connection> conn = std::move(idle_.back());
+  std::unique_ptr<sql::Connection> conn = std::move(idle_.back());
   idle_.pop_back();
-  return Lease(*this, std::move(conn));
+  return Lease(std::move(conn), [this](std::unique_ptr<sql::Connection> back) {
+    release(std::move(back));
+  });
 }
 
-void ReadPool::release(std::unique_ptr<Connection> conn) {
+void ReadPool::release(std::unique_ptr<sql::Connection> conn) {
   {
     const std::lock_guard lock(mutex_);
     idle_.push_back(std::move(conn));

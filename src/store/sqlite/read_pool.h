@@ -17,32 +17,19 @@ class ReadPool {
  public:
   static Result<std::unique_ptr<ReadPool>> open(const std::string& path, int size);
 
-  // A connection borrowed from the pool, returned when the lease ends.
-  class Lease {
-   public:
-    Lease(ReadPool& pool, std::unique_ptr<Connection> conn)
-        : pool_(&pool), conn_(std::move(conn)) {}
-    Lease(Lease&&) = default;
-    Lease& operator=(Lease&&) = delete;
-    ~Lease();
-    Connection& operator*() const { return *conn_; }
-    Connection* operator->() const { return conn_.get(); }
-
-   private:
-    ReadPool* pool_;
-    std::unique_ptr<Connection> conn_;
-  };
+  // A connection borrowed until the lease ends.
+  using Lease = sql::Lease;
 
   Lease acquire();
   int size() const { return size_; }
 
  private:
   ReadPool() = default;
-  void release(std::unique_ptr<Connection> conn);
+  void release(std::unique_ptr<sql::Connection> conn);
 
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  std::vector<std::unique_ptr<sql::Connection>> idle_;
   int size_ = 0;
 };
 

@@ -1,117 +1,47 @@
-// The SQLite backend of the store: one writer thread with group commit (write_queue.h), a pool
-// of read-only connections (read_pool.h), filters translated to SQL (filter_sql.h).
+// The SQLite engine of the store: one writer thread with group commit (write_queue.h) and a
+// pool of read-only connections (read_pool.h) under the shared SQL logic (sql/sql_store.h).
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <string>
-#include <vector>
 
+#include "store/sql/sql_store.h"
 #include "store/sqlite/read_pool.h"
 #include "store/sqlite/write_queue.h"
-#include "store/store.h"
 
 namespace scimd::store::sqlite {
 
-class SqliteStore final : public Store {
+// Writes go through the write queue; reads borrow from the read pool.
+class SqliteExecutor final : public sql::Executor {
+ public:
+  SqliteExecutor(std::unique_ptr<WriteQueue> writes, std::unique_ptr<ReadPool> reads)
+      : writes_(std::move(writes)), reads_(std::move(reads)) {}
+  Status write(const Job& job) override { return writes_->submit(job); }
+  Result<sql::Lease> read() override { return reads_->acquire(); }
+  sql::Dialect dialect() const override { return sql::Dialect::sqlite; }
+
+  int read_connections() const { return reads_->size(); }
+  std::uint64_t commit_count() const { return writes_->commit_count(); }
+
+ private:
+  std::unique_ptr<WriteQueue> writes_;
+  std::unique_ptr<ReadPool> reads_;
+};
+
+class SqliteStore final : public sql::SqlStore {
  public:
   // Creates the file if needed, applies pending migrations, starts the writer thread.
   // Errors: unavailable (cannot open), internal (migration failed).
   static Result<std::unique_ptr<SqliteStore>> open(Options options);
-  ~SqliteStore() override = default;
-
-  Result<Tenant> create_tenant(std::string_view name) override;
-  Result<Tenant> find_tenant(std::string_view name) override;
-  Result<std::vector<Tenant>> list_tenants() override;
-  Status delete_tenant(std::string_view name) override;
-  Status set_tenant_settings(TenantId tenant, const boost::json::object& settings) override;
-
-  Status add_token(TenantId tenant, std::string_view sha256_hex) override;
-  Status expire_tokens(TenantId tenant, TimePoint until) override;
-  Result<std::vector<TokenInfo>> list_tokens(TenantId tenant) override;
-  Result<std::optional<Tenant>> find_token_owner(std::string_view sha256_hex,
-                                                 TimePoint now) override;
-
-  Result<Resource> create(TenantId tenant, scim::ResourceKind kind, boost::json::object doc,
-                          const std::vector<scim::MemberRef>& members,
-                          const WriteOptions& options = {}) override;
-  Result<Resource> get(TenantId tenant, scim::ResourceKind kind, std::string_view id,
-                       Fetch fetch) override;
-  Result<ListPage> list(TenantId tenant, scim::ResourceKind kind, const ListQuery& query) override;
-  Result<Resource> update(TenantId tenant, scim::ResourceKind kind, std::string_view id,
-                          std::optional<std::int64_t> if_match, Fetch fetch,
-                          const Mutation& mutation, const WriteOptions& options = {}) override;
-  Status remove(TenantId tenant, scim::ResourceKind kind, std::string_view id,
-                std::optional<std::int64_t> if_match, const WriteOptions& options = {}) override;
-  Result<std::vector<scim::MemberRef>> list_members(TenantId tenant, std::string_view group_id,
-                                                    std::int64_t offset, std::int64_t limit) override;
-
-  // events_sqlite.cpp
-  Result<std::vector<Event>> list_events(TenantId tenant, std::int64_t after_seq,
-                                         std::int64_t limit) override;
-  Result<std::int64_t> last_event_seq(TenantId tenant) override;
-  Result<std::int64_t> prune_events(TimePoint before) override;
-
-  // webhooks_sqlite.cpp
-  Result<Webhook> create_webhook(TenantId tenant, Webhook spec) override;
-  Result<std::vector<Webhook>> list_webhooks(std::optional<TenantId> tenant) override;
-  Result<Webhook> get_webhook(TenantId tenant, std::string_view id) override;
-  Status delete_webhook(TenantId tenant, std::string_view id) override;
-  Status save_delivery(const Webhook& state, const std::vector<DeliveryAttempt>& attempts) override;
-  Result<Webhook> replay_webhook(TenantId tenant, std::string_view id,
-                                 std::optional<std::int64_t> from_seq) override;
-  Result<std::vector<DeliveryAttempt>> list_deliveries(TenantId tenant, std::string_view webhook_id,
-                                                       bool failures_only,
-                                                       std::int64_t limit) override;
-
-  // app_keys_sqlite.cpp
-  Result<AppKey> add_app_key(TenantId tenant, std::string_view name,
-                             std::string_view sha256_hex) override;
-  Result<std::vector<AppKey>> list_app_keys(TenantId tenant) override;
-  Status revoke_app_key(TenantId tenant, std::int64_t id) override;
-  Result<std::optional<Tenant>> find_app_key_owner(std::string_view sha256_hex) override;
-  Status note_key_use(const std::vector<std::pair<std::string, TimePoint>>& uses) override;
-
-  // logs_sqlite.cpp
-  Result<std::int64_t> consumer_seq(TenantId tenant, std::string_view consumer) override;
-  Status set_consumer_seq(TenantId tenant, std::string_view consumer, std::int64_t seq) override;
-  Result<std::int64_t> save_mail(const MailRecord& record) override;
-  Result<std::vector<MailRecord>> list_mail(TenantId tenant, std::int64_t limit) override;
-  Status append_provisioning(const std::vector<ProvisioningEntry>& entries) override;
-  Result<std::vector<ProvisioningEntry>> list_provisioning(const ProvisioningQuery& q) override;
-  Result<std::vector<StatusCount>> summarize_provisioning(TenantId tenant,
-                                                          std::string_view since) override;
-  Result<std::int64_t> prune_logs(TimePoint before) override;
-
-  // Creates many resources in one write transaction, exactly as create() would one by one;
-  // all or nothing. For imports and for tests that need a large tenant quickly. Returns the
-  // new ids in order.
-  struct NewResource {
-    boost::json::object doc;
-    std::vector<scim::MemberRef> members;  // groups
-  };
-  Result<std::vector<std::string>> create_batch(TenantId tenant, scim::ResourceKind kind,
-                                                std::vector<NewResource> resources);
 
   // Connections in the read pool.
-  int read_connections() const { return reads_->size(); }
-
+  int read_connections() const { return engine().read_connections(); }
   // Write transactions committed so far; fewer than the writes when group commit batched them.
-  std::uint64_t commit_count() const { return writes_->commit_count(); }
-
-  // The plan SQLite chooses for the list() query (EXPLAIN QUERY PLAN rows, one detail per
-  // line), so tests can check that lookups use an index.
-  Result<std::string> explain_list(TenantId tenant, scim::ResourceKind kind,
-                                   const ListQuery& query);
+  std::uint64_t commit_count() const { return engine().commit_count(); }
 
  private:
-  SqliteStore(Options options, std::unique_ptr<WriteQueue> writes, std::unique_ptr<ReadPool> reads)
-      : options_(std::move(options)), writes_(std::move(writes)), reads_(std::move(reads)) {}
-  std::string now() const;
-
-  Options options_;
-  std::unique_ptr<WriteQueue> writes_;
-  std::unique_ptr<ReadPool> reads_;
+  using SqlStore::SqlStore;
+  const SqliteExecutor& engine() const { return static_cast<const SqliteExecutor&>(executor()); }
 };
 
 }  // namespace scimd::store::sqlite

@@ -21,7 +21,7 @@ class WriteQueue {
   // Runs inside the batch transaction, in its own savepoint: an error rolls back only this job.
   // A job passes any result out through what it captured; it must not act outside the
   // database, since its work only counts once submit() returns ok.
-  using Job = std::function<Status(Connection&)>;
+  using Job = sql::Executor::Job;
 
   static constexpr std::size_t kDefaultMaxBatch = 256;
 

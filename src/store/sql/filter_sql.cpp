@@ -1,4 +1,4 @@
-#include "store/sqlite/filter_sql.h"
+#include "store/sql/filter_sql.h"
 
 #include <charconv>
 #include <chrono>
@@ -9,7 +9,7 @@
 #include "core/text.h"
 #include "core/time.h"
 
-namespace scimd::store::sqlite {
+namespace scimd::store::sql {
 
 namespace json = boost::json;
 using scim::AttributeDef;
@@ -711,13 +711,17 @@ class Translator {
 
 }  // namespace
 
-Result<SqlFragment> filter_to_sql(ResourceKind kind, const Filter& filter, std::int64_t tenant) {
+Result<SqlFragment> filter_to_sql(Dialect dialect, ResourceKind kind, const Filter& filter,
+                                  std::int64_t tenant) {
+  (void)dialect;  // TODO(helper): PostgreSQL
   Translator translator(kind, tenant);
   SCIMD_ASSIGN_OR_RETURN(std::string sql, translator.compile(filter, false, nullptr));
   return SqlFragment{std::move(sql), std::move(translator.params)};
 }
 
-Result<std::optional<std::string>> sort_key_sql(ResourceKind kind, const scim::AttrPath& sort_by) {
+Result<std::optional<std::string>> sort_key_sql(Dialect dialect, ResourceKind kind,
+                                                const scim::AttrPath& sort_by) {
+  (void)dialect;
   auto resolved = scim::resolve(kind, sort_by);
   if (!resolved.ok()) return make_error(Errc::invalid_filter, resolved.error().detail);
   const AttributeDef& attr = *resolved->attr;
@@ -765,12 +769,13 @@ Result<std::optional<std::string>> sort_key_sql(ResourceKind kind, const scim::A
   return std::optional<std::string>(std::move(expr));
 }
 
-Result<SqlFragment> order_by_sql(ResourceKind kind, const scim::AttrPath& sort_by,
+Result<SqlFragment> order_by_sql(Dialect dialect, ResourceKind kind, const scim::AttrPath& sort_by,
                                  bool descending) {
-  SCIMD_ASSIGN_OR_RETURN(const std::optional<std::string> expr, sort_key_sql(kind, sort_by));
+  SCIMD_ASSIGN_OR_RETURN(const std::optional<std::string> expr,
+                         sort_key_sql(dialect, kind, sort_by));
   if (!expr) return SqlFragment{"r.seq", {}};
   return SqlFragment{
       "(" + *expr + " IS NULL), " + *expr + (descending ? " DESC" : " ASC") + ", r.seq", {}};
 }
 
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store::sql

@@ -1,8 +1,8 @@
-#include "store/sqlite/keyset_sql.h"
+#include "store/sql/keyset_sql.h"
 
 #include <utility>
 
-namespace scimd::store::sqlite {
+namespace scimd::store::sql {
 
 std::string order_by(const SortSpec& sort, bool reversed) {
   if (!sort.key) return reversed ? "r.seq DESC" : "r.seq";
@@ -47,4 +47,4 @@ SqlFragment keyset_condition(const SortSpec& sort, const CursorPosition::Key& ke
                      {value, value, seq}};
 }
 
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store::sql

@@ -1,9 +1,9 @@
-#include "store/sqlite/memberships.h"
+#include "store/sql/memberships.h"
 
 #include <set>
 #include <utility>
 
-namespace scimd::store::sqlite {
+namespace scimd::store::sql {
 
 namespace {
 
@@ -195,4 +195,4 @@ Result<std::vector<std::pair<std::string, std::string>>> remove_from_all_groups(
   }
 }
 
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store::sql

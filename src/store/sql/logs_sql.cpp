@@ -1,7 +1,7 @@
 // SqliteStore: consumer cursors, the mail log and the provisioning log.
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_store.h"
 
-namespace scimd::store::sqlite {
+namespace scimd::store::sql {
 
 namespace {
 
@@ -38,8 +38,8 @@ ProvisioningEntry read_entry(const Statement& row) {
 
 }  // namespace
 
-Result<std::int64_t> SqliteStore::consumer_seq(TenantId tenant, std::string_view consumer) {
-  auto db = reads_->acquire();
+Result<std::int64_t> SqlStore::consumer_seq(TenantId tenant, std::string_view consumer) {
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                          db->prepare("SELECT seq FROM consumers WHERE tenant_id = ? AND name = ?"));
   stmt.bind(1, tenant).bind(2, consumer);
@@ -47,9 +47,9 @@ Result<std::int64_t> SqliteStore::consumer_seq(TenantId tenant, std::string_view
   return row ? stmt.column_int(0) : std::int64_t{0};
 }
 
-Status SqliteStore::set_consumer_seq(TenantId tenant, std::string_view consumer,
+Status SqlStore::set_consumer_seq(TenantId tenant, std::string_view consumer,
                                      std::int64_t seq) {
-  return writes_->submit([&](Connection& db) -> Status {
+  return exec_->write([&](Connection& db) -> Status {
     SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                            db.prepare("INSERT INTO consumers (tenant_id, name, seq) VALUES (?, ?, ?) "
                                       "ON CONFLICT (tenant_id, name) DO UPDATE SET seq = excluded.seq"));
@@ -58,9 +58,9 @@ Status SqliteStore::set_consumer_seq(TenantId tenant, std::string_view consumer,
   });
 }
 
-Result<std::int64_t> SqliteStore::save_mail(const MailRecord& record) {
+Result<std::int64_t> SqlStore::save_mail(const MailRecord& record) {
   std::int64_t id = record.id;
-  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+  SCIMD_TRY(exec_->write([&](Connection& db) -> Status {
     if (record.id == 0) {
       SCIMD_ASSIGN_OR_RETURN(
           Statement stmt,
@@ -69,11 +69,7 @@ Result<std::int64_t> SqliteStore::save_mail(const MailRecord& record) {
       stmt.bind(1, record.tenant_id).bind(2, record.event_id).bind(3, record.user_id);
       stmt.bind(4, record.recipient).bind(5, record.time).bind(6, record.attempts);
       stmt.bind(7, record.outcome).bind(8, record.error);
-      SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
-      if (!row) return make_error(Errc::internal, "mail insert returned no id");
-      id = stmt.column_int(0);
-      SCIMD_ASSIGN_OR_RETURN(const bool more, stmt.step());  // completes the statement
-      (void)more;
+      SCIMD_ASSIGN_OR_RETURN(id, insert_returning_id(stmt));
       return {};
     }
     SCIMD_ASSIGN_OR_RETURN(Statement stmt,
@@ -90,8 +86,8 @@ Result<std::int64_t> SqliteStore::save_mail(const MailRecord& record) {
   return id;
 }
 
-Result<std::vector<MailRecord>> SqliteStore::list_mail(TenantId tenant, std::int64_t limit) {
-  auto db = reads_->acquire();
+Result<std::vector<MailRecord>> SqlStore::list_mail(TenantId tenant, std::int64_t limit) {
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                          db->prepare("SELECT id, tenant_id, event_id, user_id, recipient, time, "
                                      "attempts, outcome, error FROM mail WHERE tenant_id = ? "
@@ -105,10 +101,10 @@ Result<std::vector<MailRecord>> SqliteStore::list_mail(TenantId tenant, std::int
   }
 }
 
-Status SqliteStore::append_provisioning(const std::vector<ProvisioningEntry>& entries) {
+Status SqlStore::append_provisioning(const std::vector<ProvisioningEntry>& entries) {
   if (entries.empty()) return {};
   // One job, so one savepoint and one commit for the whole batch.
-  return writes_->submit([&](Connection& db) -> Status {
+  return exec_->write([&](Connection& db) -> Status {
     for (const ProvisioningEntry& e : entries) {
       SCIMD_ASSIGN_OR_RETURN(
           Statement stmt,
@@ -127,7 +123,7 @@ Status SqliteStore::append_provisioning(const std::vector<ProvisioningEntry>& en
   });
 }
 
-Result<std::vector<ProvisioningEntry>> SqliteStore::list_provisioning(const ProvisioningQuery& q) {
+Result<std::vector<ProvisioningEntry>> SqlStore::list_provisioning(const ProvisioningQuery& q) {
   // Conditions are fixed text (values are bound), so the statement cache sees few shapes.
   std::string sql =
       "SELECT id, tenant_id, time, client, method, path, resource_id, status, scim_type, "
@@ -152,7 +148,7 @@ Result<std::vector<ProvisioningEntry>> SqliteStore::list_provisioning(const Prov
   }
   sql += " ORDER BY id DESC LIMIT ?";
   values.emplace_back(q.limit);
-  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(Statement stmt, db->prepare(sql));
   stmt.bind_all(values);
   std::vector<ProvisioningEntry> out;
@@ -163,9 +159,9 @@ Result<std::vector<ProvisioningEntry>> SqliteStore::list_provisioning(const Prov
   }
 }
 
-Result<std::vector<StatusCount>> SqliteStore::summarize_provisioning(TenantId tenant,
+Result<std::vector<StatusCount>> SqlStore::summarize_provisioning(TenantId tenant,
                                                                      std::string_view since) {
-  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                          db->prepare("SELECT status, COUNT(*) FROM provisioning_log "
                                      "WHERE tenant_id = ? AND time >= ? GROUP BY status "
@@ -179,10 +175,10 @@ Result<std::vector<StatusCount>> SqliteStore::summarize_provisioning(TenantId te
   }
 }
 
-Result<std::int64_t> SqliteStore::prune_logs(TimePoint before) {
+Result<std::int64_t> SqlStore::prune_logs(TimePoint before) {
   const std::string cutoff = format_time(before);
   std::int64_t pruned = 0;
-  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+  SCIMD_TRY(exec_->write([&](Connection& db) -> Status {
     pruned = 0;  // a retried job starts over
     for (const char* sql : {"DELETE FROM provisioning_log WHERE time < ?",
                             "DELETE FROM webhook_deliveries WHERE time < ?",
@@ -197,4 +193,4 @@ Result<std::int64_t> SqliteStore::prune_logs(TimePoint before) {
   return pruned;
 }
 
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store::sql

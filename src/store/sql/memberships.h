@@ -11,9 +11,9 @@
 #include "scim/member.h"
 #include "scim/resource.h"
 #include "store/records.h"
-#include "store/sqlite/connection.h"
+#include "store/sql/connection.h"
 
-namespace scimd::store::sqlite {
+namespace scimd::store::sql {
 
 // Members that were really added (new rows) or removed (rows deleted) by one write, with
 // their type.
@@ -46,4 +46,4 @@ Result<std::vector<std::pair<std::string, std::string>>> remove_from_all_groups(
                                                         std::string_view member_id,
                                                         const std::string& now);
 
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store::sql

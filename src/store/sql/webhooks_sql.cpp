@@ -2,9 +2,9 @@
 #include <boost/json.hpp>
 
 #include "core/crypto.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_store.h"
 
-namespace scimd::store::sqlite {
+namespace scimd::store::sql {
 
 namespace json = boost::json;
 
@@ -79,7 +79,7 @@ Result<std::optional<Webhook>> load_webhook(Connection& db, TenantId tenant, std
 
 }  // namespace
 
-Result<Webhook> SqliteStore::create_webhook(TenantId tenant, Webhook spec) {
+Result<Webhook> SqlStore::create_webhook(TenantId tenant, Webhook spec) {
   spec.id = "wh_" + crypto::hex(crypto::random_bytes(12));
   spec.tenant_id = tenant;
   spec.created = now();
@@ -88,7 +88,7 @@ Result<Webhook> SqliteStore::create_webhook(TenantId tenant, Webhook spec) {
   spec.failing_since.reset();
   spec.next_attempt_at.reset();
   spec.last_error.clear();
-  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+  SCIMD_TRY(exec_->write([&](Connection& db) -> Status {
     // Starts after the tenant's newest event, read in the same transaction that inserts, so
     // an endpoint receives exactly the events committed after it.
     SCIMD_ASSIGN_OR_RETURN(Statement seq,
@@ -108,8 +108,8 @@ Result<Webhook> SqliteStore::create_webhook(TenantId tenant, Webhook spec) {
   return spec;
 }
 
-Result<std::vector<Webhook>> SqliteStore::list_webhooks(std::optional<TenantId> tenant) {
-  auto db = reads_->acquire();
+Result<std::vector<Webhook>> SqlStore::list_webhooks(std::optional<TenantId> tenant) {
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(
       Statement stmt,
       db->prepare(std::string(kWebhookSelect) + (tenant ? "WHERE w.tenant_id = ? " : "") +
@@ -123,15 +123,15 @@ Result<std::vector<Webhook>> SqliteStore::list_webhooks(std::optional<TenantId> 
   }
 }
 
-Result<Webhook> SqliteStore::get_webhook(TenantId tenant, std::string_view id) {
-  auto db = reads_->acquire();
+Result<Webhook> SqlStore::get_webhook(TenantId tenant, std::string_view id) {
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(std::optional<Webhook> hook, load_webhook(*db, tenant, id));
   if (!hook) return webhook_not_found(id);
   return std::move(*hook);
 }
 
-Status SqliteStore::delete_webhook(TenantId tenant, std::string_view id) {
-  return writes_->submit([&](Connection& db) -> Status {
+Status SqlStore::delete_webhook(TenantId tenant, std::string_view id) {
+  return exec_->write([&](Connection& db) -> Status {
     SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                            db.prepare("DELETE FROM webhooks WHERE tenant_id = ? AND id = ?"));
     stmt.bind(1, tenant).bind(2, id);
@@ -141,8 +141,8 @@ Status SqliteStore::delete_webhook(TenantId tenant, std::string_view id) {
   });
 }
 
-Status SqliteStore::save_delivery(const Webhook& state, const std::vector<DeliveryAttempt>& attempts) {
-  return writes_->submit([&](Connection& db) -> Status {
+Status SqlStore::save_delivery(const Webhook& state, const std::vector<DeliveryAttempt>& attempts) {
+  return exec_->write([&](Connection& db) -> Status {
     SCIMD_ASSIGN_OR_RETURN(Statement update,
                            db.prepare("UPDATE webhooks SET delivered_seq = ?, state = ?, "
                                       "attempts = ?, failing_since = ?, next_attempt_at = ?, "
@@ -168,12 +168,12 @@ Status SqliteStore::save_delivery(const Webhook& state, const std::vector<Delive
   });
 }
 
-Result<Webhook> SqliteStore::replay_webhook(TenantId tenant, std::string_view id,
+Result<Webhook> SqlStore::replay_webhook(TenantId tenant, std::string_view id,
                                             std::optional<std::int64_t> from_seq) {
   if (from_seq && *from_seq < 1) {
     return make_error(Errc::invalid_value, "from_seq must be 1 or more");
   }
-  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+  SCIMD_TRY(exec_->write([&](Connection& db) -> Status {
     SCIMD_ASSIGN_OR_RETURN(
         Statement stmt,
         db.prepare("UPDATE webhooks SET state = 'active', attempts = 0, failing_since = NULL, "
@@ -193,11 +193,11 @@ Result<Webhook> SqliteStore::replay_webhook(TenantId tenant, std::string_view id
   return get_webhook(tenant, id);
 }
 
-Result<std::vector<DeliveryAttempt>> SqliteStore::list_deliveries(TenantId tenant,
+Result<std::vector<DeliveryAttempt>> SqlStore::list_deliveries(TenantId tenant,
                                                                   std::string_view webhook_id,
                                                                   bool failures_only,
                                                                   std::int64_t limit) {
-  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(std::optional<Webhook> hook, load_webhook(*db, tenant, webhook_id));
   if (!hook) return webhook_not_found(webhook_id);
   SCIMD_ASSIGN_OR_RETURN(
@@ -226,4 +226,4 @@ Result<std::vector<DeliveryAttempt>> SqliteStore::list_deliveries(TenantId tenan
   }
 }
 
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store::sql

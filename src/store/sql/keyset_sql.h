@@ -8,9 +8,9 @@
 #include <string>
 
 #include "store/cursor.h"
-#include "store/sqlite/filter_sql.h"
+#include "store/sql/filter_sql.h"
 
-namespace scimd::store::sqlite {
+namespace scimd::store::sql {
 
 // The list order: rows with a sort key first, by the key (ascending or descending), then rows
 // without one; ties (and everything when `key` is nullopt) in creation order, r.seq ascending.
@@ -28,4 +28,4 @@ std::string order_by(const SortSpec& sort, bool reversed);
 SqlFragment keyset_condition(const SortSpec& sort, const CursorPosition::Key& key, std::int64_t seq,
                              bool after, bool include_boundary);
 
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store::sql

@@ -1,9 +1,9 @@
 // SqliteStore: app keys for the directory API, and last-used times of tokens and keys.
 #include <boost/json.hpp>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_store.h"
 
-namespace scimd::store::sqlite {
+namespace scimd::store::sql {
 
 namespace json = boost::json;
 
@@ -28,35 +28,34 @@ Error key_not_found(std::int64_t id) {
 
 }  // namespace
 
-Result<AppKey> SqliteStore::add_app_key(TenantId tenant, std::string_view name,
+Result<AppKey> SqlStore::add_app_key(TenantId tenant, std::string_view name,
                                         std::string_view sha256_hex) {
   AppKey key;
   key.tenant_id = tenant;
   key.name = std::string(name);
   key.created = now();
-  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+  SCIMD_TRY(exec_->write([&](Connection& db) -> Status {
     SCIMD_ASSIGN_OR_RETURN(Statement exists, db.prepare("SELECT 1 FROM tenants WHERE id = ?"));
     exists.bind(1, tenant);
     SCIMD_ASSIGN_OR_RETURN(const bool found, exists.step());
     if (!found) return make_error(Errc::not_found, "tenant " + std::to_string(tenant) + " not found");
     SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                            db.prepare("INSERT INTO app_keys (tenant_id, sha256, name, created) "
-                                      "VALUES (?, ?, ?, ?)"));
+                                      "VALUES (?, ?, ?, ?) RETURNING id"));
     stmt.bind(1, tenant).bind(2, sha256_hex).bind(3, key.name).bind(4, key.created);
-    if (Status s = stmt.run(); !s.ok()) {
-      if (stmt.result_code() == SQLITE_CONSTRAINT_UNIQUE) {
-        return make_error(Errc::uniqueness, "app key already registered");
-      }
-      return s;
+    auto id = insert_returning_id(stmt);
+    if (!id.ok()) {
+      if (stmt.unique_violation()) return make_error(Errc::uniqueness, "app key already registered");
+      return std::move(id).error();
     }
-    key.id = sqlite3_last_insert_rowid(db.handle());
+    key.id = *id;
     return {};
   }));
   return key;
 }
 
-Result<std::vector<AppKey>> SqliteStore::list_app_keys(TenantId tenant) {
-  auto db = reads_->acquire();
+Result<std::vector<AppKey>> SqlStore::list_app_keys(TenantId tenant) {
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                          db->prepare("SELECT " + std::string(kKeyColumns) +
                                      " FROM app_keys WHERE tenant_id = ? ORDER BY id"));
@@ -69,9 +68,9 @@ Result<std::vector<AppKey>> SqliteStore::list_app_keys(TenantId tenant) {
   }
 }
 
-Status SqliteStore::revoke_app_key(TenantId tenant, std::int64_t id) {
+Status SqlStore::revoke_app_key(TenantId tenant, std::int64_t id) {
   const std::string when = now();
-  return writes_->submit([&](Connection& db) -> Status {
+  return exec_->write([&](Connection& db) -> Status {
     // Revoking twice keeps the first time; the tenant_id condition keeps tenants apart.
     SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                            db.prepare("UPDATE app_keys SET revoked = coalesce(revoked, ?) "
@@ -83,8 +82,8 @@ Status SqliteStore::revoke_app_key(TenantId tenant, std::int64_t id) {
   });
 }
 
-Result<std::optional<Tenant>> SqliteStore::find_app_key_owner(std::string_view sha256_hex) {
-  auto db = reads_->acquire();
+Result<std::optional<Tenant>> SqlStore::find_app_key_owner(std::string_view sha256_hex) {
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                          db->prepare("SELECT t.id, t.name, t.created, t.settings FROM app_keys k "
                                      "JOIN tenants t ON t.id = k.tenant_id "
@@ -102,14 +101,14 @@ Result<std::optional<Tenant>> SqliteStore::find_app_key_owner(std::string_view s
   return std::optional<Tenant>(std::move(tenant));
 }
 
-Status SqliteStore::note_key_use(const std::vector<std::pair<std::string, TimePoint>>& uses) {
+Status SqlStore::note_key_use(const std::vector<std::pair<std::string, TimePoint>>& uses) {
   if (uses.empty()) return {};
   std::vector<std::pair<std::string, std::string>> rows;
   rows.reserve(uses.size());
   for (const auto& [hash, when] : uses) rows.emplace_back(hash, format_time(when));
   // One write for the whole batch: a hash is a token's or an app key's, so both tables are
   // tried; a later time never goes back (text order is time order).
-  return writes_->submit([&](Connection& db) -> Status {
+  return exec_->write([&](Connection& db) -> Status {
     for (std::string_view table : {"tokens", "app_keys"}) {
       for (const auto& [hash, when] : rows) {
         SCIMD_ASSIGN_OR_RETURN(Statement stmt,
@@ -124,4 +123,4 @@ Status SqliteStore::note_key_use(const std::vector<std::pair<std::string, TimePo
   });
 }
 
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store::sql

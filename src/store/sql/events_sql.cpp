@@ -1,9 +1,9 @@
 // SqliteStore: the event outbox (append inside writes, read for the feed and the dispatcher,
 // prune for retention) and member paging.
-#include "store/sqlite/outbox.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/outbox.h"
+#include "store/sql/sql_store.h"
 
-namespace scimd::store::sqlite {
+namespace scimd::store::sql {
 
 Status append_events(Connection& db, TenantId tenant, std::vector<NewEvent>& events,
                      const std::string& when) {
@@ -35,9 +35,9 @@ Status append_events(Connection& db, TenantId tenant, std::vector<NewEvent>& eve
   return {};
 }
 
-Result<std::vector<Event>> SqliteStore::list_events(TenantId tenant, std::int64_t after_seq,
+Result<std::vector<Event>> SqlStore::list_events(TenantId tenant, std::int64_t after_seq,
                                                     std::int64_t limit) {
-  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                          db->prepare("SELECT seq, id, type, time, payload FROM events "
                                      "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
@@ -51,8 +51,8 @@ Result<std::vector<Event>> SqliteStore::list_events(TenantId tenant, std::int64_
   }
 }
 
-Result<std::int64_t> SqliteStore::last_event_seq(TenantId tenant) {
-  auto db = reads_->acquire();
+Result<std::int64_t> SqlStore::last_event_seq(TenantId tenant) {
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(Statement stmt, db->prepare("SELECT event_seq FROM tenants WHERE id = ?"));
   stmt.bind(1, tenant);
   SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
@@ -60,10 +60,10 @@ Result<std::int64_t> SqliteStore::last_event_seq(TenantId tenant) {
   return stmt.column_int(0);
 }
 
-Result<std::int64_t> SqliteStore::prune_events(TimePoint before) {
+Result<std::int64_t> SqlStore::prune_events(TimePoint before) {
   const std::string cutoff = format_time(before);
   std::int64_t pruned = 0;
-  SCIMD_TRY(writes_->submit([&](Connection& db) -> Status {
+  SCIMD_TRY(exec_->write([&](Connection& db) -> Status {
     SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare("DELETE FROM events WHERE time < ?"));
     stmt.bind(1, cutoff);
     SCIMD_TRY(stmt.run());
@@ -73,11 +73,11 @@ Result<std::int64_t> SqliteStore::prune_events(TimePoint before) {
   return pruned;
 }
 
-Result<std::vector<scim::MemberRef>> SqliteStore::list_members(TenantId tenant,
+Result<std::vector<scim::MemberRef>> SqlStore::list_members(TenantId tenant,
                                                                std::string_view group_id,
                                                                std::int64_t offset,
                                                                std::int64_t limit) {
-  auto db = reads_->acquire();
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   SCIMD_ASSIGN_OR_RETURN(Statement stmt,
                          db->prepare("SELECT member_id, display, member_type FROM memberships "
                                      "WHERE tenant_id = ? AND group_id = ? ORDER BY seq "
@@ -91,4 +91,4 @@ Result<std::vector<scim::MemberRef>> SqliteStore::list_members(TenantId tenant,
   }
 }
 
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store::sql

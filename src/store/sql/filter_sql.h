@@ -11,9 +11,9 @@
 
 #include "core/result.h"
 #include "scim/filter.h"
-#include "store/sqlite/connection.h"
+#include "store/sql/connection.h"
 
-namespace scimd::store::sqlite {
+namespace scimd::store::sql {
 
 struct SqlFragment {
   std::string sql;
@@ -24,20 +24,20 @@ struct SqlFragment {
 // columns), for a query over `tenant`'s rows (side-table lookups are bound to it, so they
 // need no correlation with `r` and run once). The filter must have passed
 // scim::validate_filter. Errors: invalid_filter for a path that does not resolve.
-Result<SqlFragment> filter_to_sql(scim::ResourceKind kind, const scim::Filter& filter,
+Result<SqlFragment> filter_to_sql(Dialect dialect, scim::ResourceKind kind, const scim::Filter& filter,
                                   std::int64_t tenant);
 
 // The SQL expression sortBy orders by (over row `r`), or nullopt when the attribute has nothing
 // sortable (creation order). Errors: invalid_filter for a path that does not resolve.
-Result<std::optional<std::string>> sort_key_sql(scim::ResourceKind kind,
+Result<std::optional<std::string>> sort_key_sql(Dialect dialect, scim::ResourceKind kind,
                                                 const scim::AttrPath& sort_by);
 
 // An ORDER BY list for sortBy: resources without the attribute last, ties in creation order.
-Result<SqlFragment> order_by_sql(scim::ResourceKind kind, const scim::AttrPath& sort_by,
+Result<SqlFragment> order_by_sql(Dialect dialect, scim::ResourceKind kind, const scim::AttrPath& sort_by,
                                  bool descending);
 
 // A JSON path literal for SQLite ('$."a"."b"') with every key quoted, so URNs with dots and
 // colons are single keys. Keys holding '"' are rejected (no schema name has one).
 Result<std::string> json_path(const std::vector<std::string>& keys);
 
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store::sql

@@ -1,0 +1,42 @@
+// The few pieces of the store's own SQL that differ between engines (the filter translator
+// keeps its own differences in filter_sql.cpp).
+#pragma once
+
+#include <string_view>
+
+#include "store/sql/connection.h"
+
+namespace scimd::store::sql {
+
+// Fills user_emails from users.doc for the users that the condition appended to it selects
+// (over `users u`): one row per element of `emails` that is an object with a text `value`,
+// exactly the elements the filter's exact check (the same JSON walk) can match.
+inline std::string_view user_emails_fill(Dialect dialect) {
+  if (dialect == Dialect::postgres) {
+    return "INSERT INTO user_emails (user_seq, tenant_id, type_lower, value_lower) "
+           "SELECT u.seq, u.tenant_id, "
+           "CASE json_typeof(e.value -> 'type') WHEN 'string' "
+           "THEN lower(e.value ->> 'type') END, "
+           "lower(e.value ->> 'value') "
+           "FROM users u, json_array_elements(CASE json_typeof(u.doc -> 'emails') "
+           "WHEN 'array' THEN u.doc -> 'emails' ELSE '[]'::json END) e(value) "
+           "WHERE json_typeof(e.value) = 'object' AND "
+           "json_typeof(e.value -> 'value') = 'string' AND ";
+  }
+  return "INSERT INTO user_emails (user_seq, tenant_id, type_lower, value_lower) "
+         "SELECT u.seq, u.tenant_id, "
+         "CASE json_type(e.value, '$.\"type\"') WHEN 'text' "
+         "THEN lower(json_extract(e.value, '$.\"type\"')) END, "
+         "lower(json_extract(e.value, '$.\"value\"')) "
+         "FROM users u, json_each(u.doc, '$.\"emails\"') e "
+         "WHERE e.type = 'object' AND json_type(e.value, '$.\"value\"') = 'text' AND ";
+}
+
+// Appended to a SELECT inside a write transaction that reads a row it may rewrite: PostgreSQL
+// runs writers side by side, so the row is locked until commit (no lost update between two
+// instances); SQLite has one writer and no such clause.
+inline std::string_view row_lock(Dialect dialect) {
+  return dialect == Dialect::postgres ? " FOR UPDATE" : "";
+}
+
+}  // namespace scimd::store::sql
