@@ -80,10 +80,11 @@ class PgConnectionTest : public ::testing::Test {
 };
 
 TEST_F(PgConnectionTest, WorksInItsOwnSchema) {
-  auto stmt = db_->prepare("SELECT current_schema()");
+  auto stmt = db_->prepare("SELECT current_schema(), current_setting('application_name')");
   ASSERT_TRUE(stmt.ok());
   ASSERT_TRUE(*stmt->step());
   EXPECT_EQ(stmt->column_text(0), schema_->name());
+  EXPECT_EQ(stmt->column_text(1), "scimd");  // unless the URL names another
   EXPECT_EQ(db_->dialect(), sql::Dialect::postgres);
 }
 
@@ -116,8 +117,9 @@ TEST_F(PgConnectionTest, UntypedParametersWorkWhereTheStoreUsesThem) {
   EXPECT_EQ(bump->column_int(0), 13);
   EXPECT_EQ(bump->column_text(1), "7");
   // INSERT … SELECT ?1, ?2 WHERE … ?1 (the provisioning log's pattern).
-  auto copy = db_->prepare("INSERT INTO kv (k, n) SELECT ?1, ?2 WHERE NOT EXISTS "
-                           "(SELECT 1 FROM kv WHERE k = ?1)");
+  auto copy = db_->prepare(
+      "INSERT INTO kv (k, n) SELECT ?1, ?2 WHERE NOT EXISTS "
+      "(SELECT 1 FROM kv WHERE k = ?1)");
   ASSERT_TRUE(copy.ok()) << copy.error().detail;
   ASSERT_TRUE(copy->bind(1, "new").bind(2, 9).run().ok());
   EXPECT_EQ(db_->changes(), 1);
@@ -158,6 +160,33 @@ TEST_F(PgConnectionTest, PreparesEachTextOnceUpToTheCap) {
   // Past the cap a syntax error shows when the statement runs.
   auto bad = db_->prepare("SELEKT 1");
   EXPECT_FALSE(bad.ok() && bad->run().ok());
+}
+
+TEST_F(PgConnectionTest, ACachedStatementSurvivesItsTableChanging) {
+  insert("a", 1);
+  auto read_all = [&]() -> Result<std::string> {
+    SCIMD_ASSIGN_OR_RETURN(Statement stmt, db_->prepare("SELECT * FROM kv"));
+    SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return std::string("no row");
+    return stmt.column_text(0);
+  };
+  ASSERT_TRUE(read_all().ok());
+  // Another process migrates: the cached plan's result type is no longer valid.
+  auto other = PgConnection::open(schema_->url());
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->exec("ALTER TABLE kv ADD COLUMN extra text").ok());
+  auto after = read_all();  // in autocommit: prepared afresh, transparently
+  ASSERT_TRUE(after.ok()) << after.error().detail;
+  EXPECT_EQ(*after, "a");
+  ASSERT_TRUE(read_all().ok());  // cached again
+  ASSERT_TRUE((*other)->exec("ALTER TABLE kv DROP COLUMN extra").ok());
+  // Inside a transaction the statement fails once (the transaction is aborted), then works.
+  ASSERT_TRUE(db_->exec("BEGIN").ok());
+  EXPECT_FALSE(read_all().ok());
+  ASSERT_TRUE(db_->exec("ROLLBACK").ok());
+  auto again = read_all();
+  ASSERT_TRUE(again.ok()) << again.error().detail;
+  EXPECT_EQ(*again, "a");
 }
 
 TEST_F(PgConnectionTest, ColumnTypesFollowTheValues) {

@@ -32,8 +32,9 @@ class PgExecutorTest : public ::testing::Test {
     auto admin = PgConnection::open(schema_->url());
     ASSERT_TRUE(admin.ok()) << admin.error().detail;
     admin_ = std::move(admin).value();
-    ASSERT_TRUE(admin_->exec("CREATE TABLE counters (k text PRIMARY KEY, n bigint NOT NULL);"
-                             "INSERT INTO counters VALUES ('a', 0), ('b', 0)")
+    ASSERT_TRUE(admin_
+                    ->exec("CREATE TABLE counters (k text PRIMARY KEY, n bigint NOT NULL);"
+                           "INSERT INTO counters VALUES ('a', 0), ('b', 0)")
                     .ok());
     pool_.emplace(schema_->url(), PgPoolOptions{.size = 4});
   }
@@ -159,14 +160,17 @@ TEST_F(PgExecutorTest, ADeadlockVictimRunsAgain) {
   two.join();
   EXPECT_TRUE(a_then_b.ok()) << a_then_b.error().detail;
   EXPECT_TRUE(b_then_a.ok()) << b_then_a.error().detail;
-  EXPECT_EQ(runs.load(), 3);  // the deadlock victim ran twice
+  // The victim ran again; its rerun may even beat the winner to the row it just released and
+  // deadlock once more (runs 4, 5…), which is why it is rerun more than once.
+  EXPECT_GE(runs.load(), 3);
   EXPECT_EQ(counter("a"), 2);
   EXPECT_EQ(counter("b"), 2);
 }
 
 TEST_F(PgExecutorTest, ACommitTheServerRefusesIsNotRetried) {
-  ASSERT_TRUE(admin_->exec("CREATE TABLE names (k text, CONSTRAINT names_k UNIQUE (k) "
-                           "DEFERRABLE INITIALLY DEFERRED)")
+  ASSERT_TRUE(admin_
+                  ->exec("CREATE TABLE names (k text, CONSTRAINT names_k UNIQUE (k) "
+                         "DEFERRABLE INITIALLY DEFERRED)")
                   .ok());
   PgExecutor exec(*pool_);
   int runs = 0;
@@ -197,8 +201,9 @@ TEST_F(PgExecutorTest, ALostConnectionIsUnavailableAndNotRetried) {
   EXPECT_EQ(runs, 1);
   EXPECT_EQ(counter("a"), 0);
   // The broken connection was dropped; the next write works.
-  EXPECT_TRUE(exec.write([](Connection& db) { return run(db, "UPDATE counters SET n = 2 WHERE k = 'a'"); })
-                  .ok());
+  EXPECT_TRUE(
+      exec.write([](Connection& db) { return run(db, "UPDATE counters SET n = 2 WHERE k = 'a'"); })
+          .ok());
   EXPECT_EQ(counter("a"), 2);
 }
 

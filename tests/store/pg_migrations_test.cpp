@@ -146,14 +146,16 @@ TEST_F(PgMigrationsTest, TheSchemaIsTheSqliteSchema) {
         << (error != nullptr ? error : "");
   }
   std::set<std::string> lite_tables;
-  for (const auto& r : sqlite_rows(lite, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'sqlite_%'")) {
+  for (const auto& r : sqlite_rows(lite,
+                                   "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                   "AND name NOT LIKE 'sqlite_%'")) {
     lite_tables.insert(r[0]);
   }
   std::set<std::string> pg_tables;
-  for (const auto& r : pg_rows(*db_, 1, "SELECT table_name::text FROM information_schema.tables "
-                                     "WHERE table_schema = current_schema() "
-                                     "AND table_name <> 'scimd_schema_version'")) {
+  for (const auto& r : pg_rows(*db_, 1,
+                               "SELECT table_name::text FROM information_schema.tables "
+                               "WHERE table_schema = current_schema() "
+                               "AND table_name <> 'scimd_schema_version'")) {
     pg_tables.insert(r[0]);
   }
   EXPECT_EQ(pg_tables, lite_tables);
@@ -164,8 +166,9 @@ TEST_F(PgMigrationsTest, TheSchemaIsTheSqliteSchema) {
     std::vector<std::string> lite_columns, pg_columns;
     for (const auto& r : sqlite_rows(lite, "PRAGMA table_info(" + table + ")")) {
       const std::string& type = r[2];
-      std::string mapped = type == "INTEGER" ? "bigint" : type == "REAL" ? "double precision"
-                                                                          : "text";
+      std::string mapped = type == "INTEGER" ? "bigint"
+                           : type == "REAL"  ? "double precision"
+                                             : "text";
       if (r[1] == "doc") mapped = "json";
       const bool pk = r[5] != "0";
       lite_columns.push_back(r[1] + " " + mapped + (r[3] == "1" || pk ? " not null" : "") +
@@ -199,15 +202,15 @@ TEST_F(PgMigrationsTest, TheSchemaIsTheSqliteSchema) {
       for (const auto& c : sqlite_rows(lite, "PRAGMA index_info(" + r[1] + ")")) cols += c[2] + ",";
       lite_indexes.insert((r[2] == "1" ? "unique " : "") + cols + " " + (r[3] == "c" ? r[1] : ""));
     }
-    for (const auto& r : pg_rows(
-             *db_, 4,
-             "SELECT i.relname::text, x.indisunique, "
-             "(SELECT string_agg(a.attname, ',' ORDER BY k.n) || ',' FROM unnest(x.indkey) "
-             "WITH ORDINALITY k(attnum, n) JOIN pg_attribute a ON a.attrelid = x.indrelid AND "
-             "a.attnum = k.attnum), EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = "
-             "x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-             "WHERE x.indrelid = ?::regclass AND NOT x.indisprimary",
-             {table})) {
+    for (const auto& r :
+         pg_rows(*db_, 4,
+                 "SELECT i.relname::text, x.indisunique, "
+                 "(SELECT string_agg(a.attname, ',' ORDER BY k.n) || ',' FROM unnest(x.indkey) "
+                 "WITH ORDINALITY k(attnum, n) JOIN pg_attribute a ON a.attrelid = x.indrelid AND "
+                 "a.attnum = k.attnum), EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = "
+                 "x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                 "WHERE x.indrelid = ?::regclass AND NOT x.indisprimary",
+                 {table})) {
       pg_indexes.insert((r[1] == "1" ? "unique " : "") + r[2] + " " + (r[3] == "1" ? "" : r[0]));
     }
     EXPECT_EQ(pg_indexes, lite_indexes);
@@ -216,14 +219,14 @@ TEST_F(PgMigrationsTest, TheSchemaIsTheSqliteSchema) {
     for (const auto& r : sqlite_rows(lite, "PRAGMA foreign_key_list(" + table + ")")) {
       lite_keys.insert(r[3] + " -> " + r[2] + "(" + r[4] + ") " + r[6]);
     }
-    for (const auto& r : pg_rows(
-             *db_, 4,
-             "SELECT a.attname::text, c.confrelid::regclass::text, f.attname::text, "
-             "CASE c.confdeltype WHEN 'c' THEN 'CASCADE' ELSE c.confdeltype::text END "
-             "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND "
-             "a.attnum = c.conkey[1] JOIN pg_attribute f ON f.attrelid = c.confrelid AND "
-             "f.attnum = c.confkey[1] WHERE c.contype = 'f' AND c.conrelid = ?::regclass",
-             {table})) {
+    for (const auto& r :
+         pg_rows(*db_, 4,
+                 "SELECT a.attname::text, c.confrelid::regclass::text, f.attname::text, "
+                 "CASE c.confdeltype WHEN 'c' THEN 'CASCADE' ELSE c.confdeltype::text END "
+                 "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND "
+                 "a.attnum = c.conkey[1] JOIN pg_attribute f ON f.attrelid = c.confrelid AND "
+                 "f.attnum = c.confkey[1] WHERE c.contype = 'f' AND c.conrelid = ?::regclass",
+                 {table})) {
       pg_keys.insert(r[0] + " -> " + r[1] + "(" + r[2] + ") " + r[3]);
     }
     EXPECT_EQ(pg_keys, lite_keys);
@@ -264,25 +267,24 @@ TEST_F(PgMigrationsTest, UniqueIndexesCascadesCollationAndDocuments) {
                   .ok());
   EXPECT_EQ(pg_value(*db_, "SELECT type || time FROM events"), "user.createdt");
   ASSERT_TRUE(db_->exec("DELETE FROM tenants").ok());
-  EXPECT_EQ(pg_value(*db_, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM "
-                           "user_emails) + (SELECT count(*) FROM events)"),
+  EXPECT_EQ(pg_value(*db_,
+                     "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM "
+                     "user_emails) + (SELECT count(*) FROM events)"),
             "0");
   // Text orders and lower-cases by bytes, as in SQLite.
   ASSERT_TRUE(db_->exec("INSERT INTO tenants (name, created) VALUES ('b', ''), ('B', ''), "
                         "('_', ''), ('a', ''), ('É', '')")
                   .ok());
-  EXPECT_EQ(pg_value(*db_, "SELECT string_agg(name, ' ' ORDER BY name) FROM tenants"),
-            "B _ a b É");
+  EXPECT_EQ(pg_value(*db_, "SELECT string_agg(name, ' ' ORDER BY name) FROM tenants"), "B _ a b É");
   EXPECT_EQ(pg_value(*db_, "SELECT lower(name) FROM tenants WHERE name = 'É'"), "É");
 }
 
 TEST_F(PgMigrationsTest, JsonTypeNamesAreSqlites) {
   migrated();
   const std::vector<std::pair<std::string, std::optional<std::string>>> cases = {
-      {R"({"a": 1})", "object"}, {"[1, 2]", "array"},   {R"("s")", "text"},
-      {"12", "integer"},         {"-7", "integer"},     {"1.5", "real"},
-      {"1e3", "real"},           {"2E-2", "real"},      {"true", "true"},
-      {" false ", "false"},      {"null", "null"},
+      {R"({"a": 1})", "object"}, {"[1, 2]", "array"},  {R"("s")", "text"}, {"12", "integer"},
+      {"-7", "integer"},         {"1.5", "real"},      {"1e3", "real"},    {"2E-2", "real"},
+      {"true", "true"},          {" false ", "false"}, {"null", "null"},
   };
   for (const auto& [json, type] : cases) {
     EXPECT_EQ(pg_value(*db_, "SELECT scimd_json_type(?::json)", {json}), type) << json;
@@ -301,8 +303,7 @@ TEST_F(PgMigrationsTest, JsonNumbersAreNumericAndNothingElseIs) {
   EXPECT_EQ(pg_value(*db_, "SELECT scimd_json_number(?::json) > 999", {"1e3"}), "1");
   EXPECT_EQ(pg_value(*db_, "SELECT scimd_json_number(?::json) < 0", {"-0.25"}), "1");
   for (const char* other : {R"("12")", "true", "null", "[1]", R"({"a":1})"}) {
-    EXPECT_EQ(pg_value(*db_, "SELECT scimd_json_number(?::json)", {other}), std::nullopt)
-        << other;
+    EXPECT_EQ(pg_value(*db_, "SELECT scimd_json_number(?::json)", {other}), std::nullopt) << other;
   }
   EXPECT_EQ(pg_value(*db_, "SELECT scimd_json_number(NULL)"), std::nullopt);
   // Beyond numeric's range: NULL, not an error that fails the query.
@@ -319,7 +320,7 @@ TEST_F(PgMigrationsTest, ScimdTimeIsFormatTimeOfParseTime) {
       "2026-11-24t15:08:18.9999z",
       "2026-11-24 15:08:18.5+02:00",
       "2026-11-24T01:30:00-05:30",
-      "2026-11-24T15:08:18",  // no offset: UTC, as SQLite and parse_time read it
+      "2026-11-24T15:08:18",   // no offset: UTC, as SQLite and parse_time read it
       "2026-02-30T00:00:00Z",  // rolls into March, as SQLite and parse_time do
       "2026-12-31T23:59:60Z",  // a leap second rolls into the next year
       "2024-02-29T23:00:00-14:00",
@@ -345,9 +346,17 @@ TEST_F(PgMigrationsTest, ScimdTimeIsFormatTimeOfParseTime) {
     EXPECT_EQ(pg_value(*db_, "SELECT scimd_time(?)", {formatted}), formatted);
   }
   const std::vector<std::string> not_times = {
-      "", "yesterday", "2026-11-24", "2026-13-01T00:00:00Z", "2026-11-24T24:00:00Z",
-      "2026-11-24T15:08:18.Z", "2026-11-24T15:08:18+0200", "2026-11-24T15:08:18Z junk",
-      "2026-00-10T00:00:00Z", "2026-11-32T00:00:00Z", "26-11-24T15:08:18Z",
+      "",
+      "yesterday",
+      "2026-11-24",
+      "2026-13-01T00:00:00Z",
+      "2026-11-24T24:00:00Z",
+      "2026-11-24T15:08:18.Z",
+      "2026-11-24T15:08:18+0200",
+      "2026-11-24T15:08:18Z junk",
+      "2026-00-10T00:00:00Z",
+      "2026-11-32T00:00:00Z",
+      "26-11-24T15:08:18Z",
   };
   for (const std::string& t : not_times) {
     EXPECT_FALSE(parse_time(t).has_value()) << t;

@@ -25,7 +25,8 @@ namespace scimd::store::postgres {
 
 class PgTestSchema {
  public:
-  static constexpr const char* kSkipReason = "SCIMD_TEST_PG_URL is not set (scripts/test.sh sets it)";
+  static constexpr const char* kSkipReason =
+      "SCIMD_TEST_PG_URL is not set (scripts/test.sh sets it)";
 
   // The cluster's URL from SCIMD_TEST_PG_URL, "" when unset.
   static std::string base_url() {
@@ -42,8 +43,8 @@ class PgTestSchema {
     name_ = "t_" + std::string(label) + "_" + std::to_string(getpid()) + "_" +
             std::to_string(counter++) + "_" + std::to_string(std::random_device{}() % 100000);
     const std::string base = base_url();
-    url_ = base + (base.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + name_;
+    url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+           name_;
     auto admin = PgConnection::open(base);
     if (!admin.ok()) {
       error_ = admin.error().detail;

@@ -165,7 +165,8 @@ bool retryable_sqlstate(std::string_view sqlstate) {
 // as text until the first step() sends them; the whole result then sits client-side.
 class PgStatement final : public sql::StatementImpl {
  public:
-  PgStatement(PgConnection& conn, std::string name, std::string text, int parameters)
+  PgStatement(PgConnection& conn, std::string name, std::shared_ptr<const std::string> text,
+              int parameters)
       : conn_(conn),
         name_(std::move(name)),
         text_(std::move(text)),
@@ -239,13 +240,15 @@ class PgStatement final : public sql::StatementImpl {
     std::vector<const char*> values;
     values.reserve(params_.size());
     for (const auto& p : params_) values.push_back(p ? p->c_str() : nullptr);
-    const int count = static_cast<int>(values.size());
-    // Untyped text parameters (no OIDs): the server types each one from where it stands.
-    ResultPtr result(name_.empty()
-                         ? PQexecParams(conn_.conn_, text_.c_str(), count, nullptr,
-                                        values.data(), nullptr, nullptr, /*text results*/ 0)
-                         : PQexecPrepared(conn_.conn_, name_.c_str(), count, values.data(),
-                                          nullptr, nullptr, /*text results*/ 0));
+    ResultPtr result = send(name_, values);
+    if (!succeeded(result.get()) && !name_.empty() && sqlstate(result.get()) == "0A000" &&
+        conn_.healthy()) {
+      // "cached plan must not change result type": a table under the prepared statement
+      // changed (another scimd migrated). Prepare it afresh next time; outside a transaction
+      // nothing was aborted, so run it now as it is written.
+      conn_.forget(name_);
+      if (!conn_.in_transaction()) result = send("", values);
+    }
     if (!succeeded(result.get())) {
       Error error = conn_.fail(result.get());
       unique_violation_ = error.code == Errc::uniqueness;
@@ -258,6 +261,21 @@ class PgStatement final : public sql::StatementImpl {
     return {};
   }
 
+  // Runs the named prepared statement, or the text unprepared when `name` is "".
+  ResultPtr send(const std::string& name, const std::vector<const char*>& values) {
+    const int count = static_cast<int>(values.size());
+    // Untyped text parameters (no OIDs): the server types each one from where it stands.
+    return ResultPtr(name.empty() ? PQexecParams(conn_.conn_, text_->c_str(), count, nullptr,
+                                                 values.data(), nullptr, nullptr, /*text*/ 0)
+                                  : PQexecPrepared(conn_.conn_, name.c_str(), count, values.data(),
+                                                   nullptr, nullptr, /*text results*/ 0));
+  }
+
+  static std::string_view sqlstate(const PGresult* result) {
+    const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    return state != nullptr ? state : "";
+  }
+
   const char* value(int column) const {
     return result_ ? PQgetvalue(result_.get(), row_, column) : nullptr;
   }
@@ -268,8 +286,8 @@ class PgStatement final : public sql::StatementImpl {
   }
 
   PgConnection& conn_;
-  const std::string name_;  // "" → text_ is sent with each run
-  const std::string text_;
+  const std::string name_;                         // "" → text_ is sent with each run
+  const std::shared_ptr<const std::string> text_;  // with ? renumbered
   std::vector<std::optional<std::string>> params_;
   ResultPtr result_;
   int row_ = -1;
@@ -282,7 +300,18 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(std::string_view url) {
                       "not a PostgreSQL URL (postgres://user:pass@host:port/db): '" +
                           std::string(url.substr(0, 64)) + "'");
   }
-  pg_conn* conn = PQconnectdb(std::string(url).c_str());
+  // Defaults the URL may override (keywords after dbname win): a bounded connect, keepalives
+  // that notice a vanished server within about a minute, and a name in pg_stat_activity.
+  const std::string conninfo(url);
+  const char* const keywords[] = {"connect_timeout",
+                                  "keepalives_idle",
+                                  "keepalives_interval",
+                                  "keepalives_count",
+                                  "fallback_application_name",
+                                  "dbname",
+                                  nullptr};
+  const char* const values[] = {"5", "30", "10", "3", "scimd", conninfo.c_str(), nullptr};
+  pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname*/ 1);
   if (conn == nullptr) return make_error(Errc::unavailable, "postgres: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     Error error = make_error(Errc::unavailable, "postgres: " + trimmed(PQerrorMessage(conn)));
@@ -290,7 +319,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(std::string_view url) {
     return error;
   }
   // Server notices ("table does not exist, skipping") are not errors; keep them off stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<PgConnection>(new PgConnection(conn));
 }
 
@@ -346,20 +376,33 @@ Status PgConnection::exec(std::string_view sql) {
 Result<sql::Statement> PgConnection::prepare(std::string_view sql) {
   std::string key(sql);
   if (const auto found = cache_.find(key); found != cache_.end()) {
-    return sql::Statement(
-        std::make_unique<PgStatement>(*this, found->second.name, "", found->second.parameters));
+    const Prepared& p = found->second;
+    return sql::Statement(std::make_unique<PgStatement>(*this, p.name, p.text, p.parameters));
   }
   int parameters = 0;
-  std::string text = number_placeholders(sql, &parameters);
+  auto text = std::make_shared<const std::string>(number_placeholders(sql, &parameters));
   if (cache_.size() >= kMaxCachedStatements) {
     return sql::Statement(std::make_unique<PgStatement>(*this, "", std::move(text), parameters));
   }
   std::string name = "scimd_" + std::to_string(++next_statement_);
   // No parameter types: the server infers each from the statement, as it does for literals.
-  ResultPtr result(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
+  ResultPtr result(PQprepare(conn_, name.c_str(), text->c_str(), 0, nullptr));
   if (!succeeded(result.get())) return fail(result.get());
-  cache_.emplace(std::move(key), Prepared{name, parameters});
-  return sql::Statement(std::make_unique<PgStatement>(*this, std::move(name), "", parameters));
+  cache_.emplace(std::move(key), Prepared{name, text, parameters});
+  return sql::Statement(
+      std::make_unique<PgStatement>(*this, std::move(name), std::move(text), parameters));
+}
+
+void PgConnection::forget(const std::string& name) {
+  for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+    if (it->second.name == name) {
+      cache_.erase(it);
+      break;
+    }
+  }
+  // An aborted transaction accepts nothing but ROLLBACK: the server keeps the statement then
+  // (unused; names are never reused).
+  if (!transaction_failed()) (void)exec("DEALLOCATE " + name);
 }
 
 }  // namespace scimd::store::postgres

@@ -74,6 +74,8 @@ class PgConnection final : public sql::Connection {
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   // The scimd error for a failed libpq call (result may be null), remembering its SQLSTATE.
   Error fail(const pg_result* result);
+  // Drops a cached statement whose plan the server can no longer use.
+  void forget(const std::string& name);
   // Records what a successful statement changed.
   void note_success(const pg_result* result);
 
@@ -82,6 +84,7 @@ class PgConnection final : public sql::Connection {
   static constexpr std::size_t kMaxCachedStatements = 256;
   struct Prepared {
     std::string name;
+    std::shared_ptr<const std::string> text;  // with ? renumbered
     int parameters = 0;
   };
   pg_conn* conn_;

@@ -31,9 +31,9 @@ PgExecutor::Attempt PgExecutor::run_once(const Job& job) {
   Status worked = job(conn);
   // A statement that failed aborts the whole transaction, even if the job went on regardless.
   if (worked.ok() && conn.transaction_failed()) {
-    worked = make_error(Errc::internal,
-                        "postgres: transaction aborted by an earlier error (SQLSTATE " +
-                            conn.last_sqlstate() + ")");
+    worked =
+        make_error(Errc::internal, "postgres: transaction aborted by an earlier error (SQLSTATE " +
+                                       conn.last_sqlstate() + ")");
   }
   if (!worked.ok()) {
     const bool retry = conn.healthy() && retryable_sqlstate(conn.last_sqlstate());

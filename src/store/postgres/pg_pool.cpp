@@ -38,10 +38,11 @@ struct PgPool::Shared {
   }
 
   sql::Lease lend(std::shared_ptr<Shared> self, std::unique_ptr<PgConnection> conn) {
-    return sql::Lease(std::move(conn), [self = std::move(self)](std::unique_ptr<sql::Connection> c) {
-      // The pool only ever lends PgConnections.
-      self->give_back(std::unique_ptr<PgConnection>(static_cast<PgConnection*>(c.release())));
-    });
+    return sql::Lease(
+        std::move(conn), [self = std::move(self)](std::unique_ptr<sql::Connection> c) {
+          // The pool only ever lends PgConnections.
+          self->give_back(std::unique_ptr<PgConnection>(static_cast<PgConnection*>(c.release())));
+        });
   }
 };
 
@@ -61,10 +62,10 @@ Result<sql::Lease> PgPool::acquire() {
     const bool ready = s.freed.wait_until(
         lock, deadline, [&] { return !s.idle.empty() || s.open < s.options.size; });
     if (!ready) {
-      return make_error(Errc::unavailable,
-                        "all " + std::to_string(s.options.size) +
-                            " PostgreSQL connections busy (waited " +
-                            std::to_string(s.options.acquire_timeout.count()) + " ms)");
+      return make_error(Errc::unavailable, "all " + std::to_string(s.options.size) +
+                                               " PostgreSQL connections busy (waited " +
+                                               std::to_string(s.options.acquire_timeout.count()) +
+                                               " ms)");
     }
     if (s.idle.empty()) break;
     // Most recently used first: it is the likeliest to be alive and warm.
