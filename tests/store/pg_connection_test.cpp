@@ -206,6 +206,8 @@ TEST_F(PgConnectionTest, ColumnTypesFollowTheValues) {
   EXPECT_EQ(stmt->column_int(2), 3);
   EXPECT_EQ(stmt->column_double(4), 2.5);
   EXPECT_EQ(stmt->column_double(5), 3.25);
+  EXPECT_EQ(stmt->column_int(4), 2);  // reals truncate, as in SQLite
+  EXPECT_EQ(stmt->column_int(5), 3);
   EXPECT_EQ(stmt->column_int(8), 1);
   EXPECT_EQ(stmt->column_text(8), "1");
   EXPECT_EQ(stmt->column_int(13), 0);

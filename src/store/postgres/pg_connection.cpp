@@ -5,7 +5,9 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -193,7 +195,17 @@ class PgStatement final : public sql::StatementImpl {
     return !result_ || PQgetisnull(result_.get(), row_, column) != 0;
   }
   std::int64_t column_int(int column) const override {
-    if (PQftype(result_.get(), column) == kBool) return boolean(column) ? 1 : 0;
+    const Oid type = PQftype(result_.get(), column);
+    if (type == kBool) return boolean(column) ? 1 : 0;
+    if (type == kFloat4 || type == kFloat8 || type == kNumeric) {
+      // As SQLite converts a real: truncated toward zero, clamped to the int64 range.
+      using Limits = std::numeric_limits<std::int64_t>;
+      const double real = column_double(column);
+      if (std::isnan(real)) return 0;
+      if (real <= static_cast<double>(Limits::min())) return Limits::min();
+      if (real >= static_cast<double>(Limits::max())) return Limits::max();
+      return static_cast<std::int64_t>(real);
+    }
     return parse_number<std::int64_t>(value(column), length(column));
   }
   double column_double(int column) const override {
