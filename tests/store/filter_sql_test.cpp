@@ -306,10 +306,18 @@ TEST(FilterSql, ValuesAreBoundNeverInterpolated) {
 }
 
 TEST(FilterSql, JsonPathsQuoteEveryKey) {
+  const std::vector<std::string> keys = {std::string(kEnterprise), "manager", "value"};
   EXPECT_EQ(
-      *sql::json_path({std::string(kEnterprise), "manager", "value"}),
-      "$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".\"manager\".\"value\"");
-  EXPECT_FALSE(sql::json_path({"a\"b"}).ok());
+      *sql::json_path(sql::Dialect::sqlite, keys),
+      "'$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".\"manager\".\"value\"'");
+  EXPECT_EQ(*sql::json_path(sql::Dialect::postgres, keys),
+            "'{\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\",\"manager\","
+            "\"value\"}'");
+  EXPECT_EQ(*sql::json_path(sql::Dialect::postgres, {"it's"}), "'{\"it''s\"}'");
+  for (const sql::Dialect dialect : {sql::Dialect::sqlite, sql::Dialect::postgres}) {
+    EXPECT_FALSE(sql::json_path(dialect, {"a\"b"}).ok());
+    EXPECT_FALSE(sql::json_path(dialect, {"a\\b"}).ok());
+  }
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "store/sql/filter_dialect.h"
 
 namespace scimd::store::sql {
 
@@ -18,31 +19,14 @@ using scim::CompareOp;
 using scim::Filter;
 using scim::ResourceKind;
 
-Result<std::string> json_path(const std::vector<std::string>& keys) {
-  std::string path = "$";
-  for (const std::string& key : keys) {
-    if (key.find('"') != std::string::npos) {
-      return make_error(Errc::invalid_filter, "attribute name '" + key + "' cannot be a path key");
-    }
-    path += ".\"";
-    path += key;
-    path += '"';
-  }
-  return path;
+Result<std::string> json_path(Dialect dialect, const std::vector<std::string>& keys) {
+  return FilterDialect(dialect).path(keys);
 }
 
 namespace {
 
-// A SQL string literal for text we built ourselves (JSON paths); quotes doubled.
-std::string sql_literal(std::string_view text) {
-  std::string out = "'";
-  for (const char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  out += '\'';
-  return out;
-}
+const std::string kTrue = FilterDialect::truth(true);
+const std::string kFalse = FilterDialect::truth(false);
 
 bool is_string_type(AttrType t) {
   return t == AttrType::string || t == AttrType::reference || t == AttrType::binary;
@@ -137,33 +121,38 @@ bool text_matches(std::string l, std::string r, bool case_exact, CompareOp op) {
 // One value a comparison looks at, as SQL.
 struct Operand {
   enum class Form {
-    json,        // `value` from JSON (json_extract or json_each), `type` its JSON type name
+    json,        // a JSON value: `value` its text, `type` its type name, `number` its number
     text,        // a text column (or expression), NULL when absent
     text_lower,  // a text column holding the lower-cased value
     bool_int,    // 1/0/NULL
     time_text,   // canonical time text, never NULL
   };
   std::string value;
-  std::string type;  // Form::json only
+  std::string type;    // Form::json only
+  std::string number;  // Form::json only
   Form form = Form::json;
 };
 
-Operand json_operand(std::string value, std::string type) {
-  return Operand{std::move(value), std::move(type), Operand::Form::json};
+Operand json_operand(JsonValueSql v) {
+  return Operand{std::move(v.text), std::move(v.type), std::move(v.number), Operand::Form::json};
 }
 
-Operand column(std::string expr, Operand::Form form) { return Operand{std::move(expr), {}, form}; }
+Operand column(std::string expr, Operand::Form form) {
+  return Operand{std::move(expr), {}, {}, form};
+}
 
 // Where a comparison inside `attr[...]` finds its sub-attributes.
 struct Element {
   enum class Source { json, member_row, group_row } source = Source::json;
-  std::string object;  // json: SQL expression of the element's JSON text (already an object)
+  // json: a JSON expression of the element (an object, or absent); rows: the row's alias
+  std::string object;
   const AttributeDef* parent = nullptr;
 };
 
 class Translator {
  public:
-  Translator(ResourceKind kind, std::int64_t tenant) : kind_(kind), tenant_(tenant) {}
+  Translator(Dialect dialect, ResourceKind kind, std::int64_t tenant)
+      : sql_(dialect), kind_(kind), tenant_(tenant) {}
 
   Result<std::string> compile(const Filter& f, bool need_bool, const Element* element) {
     switch (f.kind) {
@@ -230,26 +219,27 @@ class Translator {
   // --- leaves -------------------------------------------------------------------------------
 
   static std::string two_valued(const std::string& cond, bool need_bool) {
-    return need_bool ? "coalesce(" + cond + ", 0)" : cond;
+    return need_bool ? "coalesce(" + cond + ", " + kFalse + ")" : cond;
   }
 
   // Whether the operand holds a present value (scim::matches' `present`).
   static std::string present(const Operand& o) {
     switch (o.form) {
       case Operand::Form::json:
-        return "(CASE WHEN " + o.type + " IS NULL OR " + o.type + " = 'null' THEN 0 WHEN " +
-               o.type + " = 'text' THEN " + o.value + " != '' WHEN " + o.type +
+        // Documents are stored compact: an empty object or array is exactly '{}' or '[]'.
+        return "(CASE WHEN " + o.type + " IS NULL OR " + o.type + " = 'null' THEN " + kFalse +
+               " WHEN " + o.type + " = 'text' THEN " + o.value + " != '' WHEN " + o.type +
                " = 'object' THEN " + o.value + " != '{}' WHEN " + o.type + " = 'array' THEN " +
-               o.value + " != '[]' ELSE 1 END)";
+               o.value + " != '[]' ELSE " + kTrue + " END)";
       case Operand::Form::text:
       case Operand::Form::text_lower:
-        return "coalesce(" + o.value + " != '', 0)";
+        return "coalesce(" + o.value + " != '', " + kFalse + ")";
       case Operand::Form::bool_int:
         return "(" + o.value + " IS NOT NULL)";
       case Operand::Form::time_text:
-        return "1";
+        return kTrue;
     }
-    return "0";
+    return kFalse;
   }
 
   // `operand op literal` for op in eq co sw ew gt ge lt le and a non-null literal; may be NULL
@@ -259,7 +249,7 @@ class Translator {
     const bool is_json = o.form == Operand::Form::json;
     if (is_string_type(def.type)) {
       const auto text = scim::scalar_text(literal);
-      if (!text) return std::string("0");
+      if (!text) return kFalse;
       const bool fold = !def.case_exact;
       std::string lhs = o.value;
       if (fold && o.form != Operand::Form::text_lower) lhs = "lower(" + lhs + ")";
@@ -267,7 +257,7 @@ class Translator {
       std::string cmp;
       switch (op) {
         case CompareOp::co:
-          cmp = "instr(" + lhs + ", " + bind(rhs_text) + ") > 0";
+          cmp = sql_.contains(lhs, bind(rhs_text));
           break;
         case CompareOp::sw: {
           // One bind per statement: the order of `?` must be the order of params.
@@ -284,12 +274,15 @@ class Translator {
             const std::string min_length = bind(n);
             const std::string suffix_length = bind(n);
             const std::string suffix = bind(rhs_text);
-            cmp = "length(" + lhs + ") >= " + min_length + " AND substr(" + lhs + ", -" +
-                  suffix_length + ") = " + suffix;
+            cmp = "length(" + lhs + ") >= " + min_length + " AND " +
+                  sql_.suffix(lhs, suffix_length) + " = " + suffix;
           }
           break;
+        case CompareOp::eq:
+          cmp = lhs + " = " + bind(rhs_text);
+          break;
         default:
-          cmp = lhs + " " + std::string(sql_operator(op)) + " " + bind(rhs_text);
+          cmp = sql_.bytewise(lhs) + " " + std::string(sql_operator(op)) + " " + bind(rhs_text);
           break;
       }
       if (is_json) return "(" + o.type + " = 'text' AND " + cmp + ")";
@@ -298,7 +291,7 @@ class Translator {
     switch (def.type) {
       case AttrType::boolean: {
         const auto b = literal_bool(literal);
-        if (!b || op != CompareOp::eq) return std::string("0");
+        if (!b || op != CompareOp::eq) return kFalse;
         if (o.form == Operand::Form::bool_int)
           return "(" + o.value + " = " + (*b ? "1" : "0") + ")";
         const std::string word = *b ? "true" : "false";
@@ -309,9 +302,10 @@ class Translator {
       case AttrType::decimal: {
         const auto number = literal_number(literal);
         if (!number || op == CompareOp::co || op == CompareOp::sw || op == CompareOp::ew) {
-          return std::string("0");
+          return kFalse;
         }
-        const std::string cmp = o.value + " " + std::string(sql_operator(op)) + " " + bind(*number);
+        const std::string& lhs = is_json ? o.number : o.value;
+        const std::string cmp = lhs + " " + std::string(sql_operator(op)) + " " + bind(*number);
         if (is_json) return "(" + o.type + " IN ('integer', 'real') AND " + cmp + ")";
         return "(" + cmp + ")";
       }
@@ -319,19 +313,18 @@ class Translator {
         const std::optional<TimePoint> when =
             literal.is_string() ? parse_time(literal.get_string()) : std::nullopt;
         if (!when || op == CompareOp::co || op == CompareOp::sw || op == CompareOp::ew) {
-          return std::string("0");
+          return kFalse;
         }
         // Canonical time text sorts as time. Columns hold it already; times inside documents
-        // are brought to it by SQLite's own date parser (RFC 3339 with Z or an offset).
-        const std::string lhs =
-            is_json ? "strftime('%Y-%m-%dT%H:%M:%fZ', " + o.value + ")" : o.value;
+        // are brought to it by the engine's date parser (RFC 3339 with Z or an offset).
+        const std::string lhs = sql_.bytewise(is_json ? sql_.canonical_time(o.value) : o.value);
         // Stored times have millisecond precision. Against a literal between two milliseconds
         // (Entra sends 7 fractional digits) compare with the millisecond below it: x < L is
         // x <= floor(L), x >= L is x > floor(L), and x = L never holds.
         const TimePoint floor_ms = std::chrono::floor<std::chrono::milliseconds>(*when);
         CompareOp effective = op;
         if (floor_ms != *when) {
-          if (op == CompareOp::eq) return std::string("0");
+          if (op == CompareOp::eq) return kFalse;
           if (op == CompareOp::lt) effective = CompareOp::le;
           if (op == CompareOp::ge) effective = CompareOp::gt;
         }
@@ -341,7 +334,7 @@ class Translator {
         return "(" + cmp + ")";
       }
       default:
-        return std::string("0");
+        return kFalse;
     }
   }
 
@@ -360,7 +353,7 @@ class Translator {
     if (f.value.is_null()) {
       if (f.op == CompareOp::eq) return finish(present(o), true);
       if (f.op == CompareOp::ne) return finish(present(o), false);
-      return std::string("0");
+      return kFalse;
     }
     const CompareOp op = f.op == CompareOp::ne ? CompareOp::eq : f.op;
     SCIMD_ASSIGN_OR_RETURN(std::string cond, leaf(o, def, op, f.value));
@@ -381,7 +374,7 @@ class Translator {
     if (f.op != CompareOp::pr && t.sub == nullptr && t.attr->type == AttrType::complex &&
         t.attr->multi_valued) {
       t.sub = t.attr->find_sub("value");
-      if (t.sub == nullptr) return std::string("0");
+      if (t.sub == nullptr) return kFalse;
     }
     const std::string& name = t.attr->name;
     const bool common = t.schema == &scim::common_schema();
@@ -429,29 +422,20 @@ class Translator {
     std::vector<std::string> keys = doc_keys(t);
     if (!t.attr->multi_valued) {
       if (t.sub != nullptr) keys.push_back(t.sub->name);
-      SCIMD_ASSIGN_OR_RETURN(const std::string path, json_path(keys));
-      const std::string lit = sql_literal(path);
-      return single(
-          f, t.leaf(),
-          json_operand("json_extract(r.doc, " + lit + ")", "json_type(r.doc, " + lit + ")"),
-          need_bool);
+      SCIMD_ASSIGN_OR_RETURN(JsonValueSql value, sql_.value_at("r.doc", keys));
+      return single(f, t.leaf(), json_operand(std::move(value)), need_bool);
     }
     // Multi-valued: any element (or any element's sub-attribute) matches.
-    SCIMD_ASSIGN_OR_RETURN(const std::string path, json_path(keys));
     const std::string e = next_alias("e");
-    Operand o;
+    JsonValueSql value;
     if (t.sub == nullptr) {
-      o = json_operand(e + ".value", e + ".type");
+      value = sql_.element(e);
     } else {
-      SCIMD_ASSIGN_OR_RETURN(const std::string sub_path, json_path({t.sub->name}));
-      const std::string lit = sql_literal(sub_path);
-      // CASE keeps json_extract away from elements that are not objects (not JSON text).
-      o = json_operand(
-          "(CASE " + e + ".type WHEN 'object' THEN json_extract(" + e + ".value, " + lit + ") END)",
-          "(CASE " + e + ".type WHEN 'object' THEN json_type(" + e + ".value, " + lit + ") END)");
+      SCIMD_ASSIGN_OR_RETURN(value, sql_.element_member(e, t.sub->name));
     }
-    const std::string from =
-        "EXISTS (SELECT 1 FROM json_each(r.doc, " + sql_literal(path) + ") " + e + " WHERE ";
+    const Operand o = json_operand(std::move(value));
+    SCIMD_ASSIGN_OR_RETURN(const std::string elements, sql_.elements("r.doc", keys, e));
+    const std::string from = "EXISTS (SELECT 1 FROM " + elements + " WHERE ";
     return compare_over(f, t.leaf(), o, need_bool, true,
                         [&](const std::string& c) { return from + c + ")"; });
   }
@@ -529,9 +513,9 @@ class Translator {
   // meta.* from columns; meta.location and meta.version best effort without the base URL.
   Result<std::string> compile_meta(const Filter& f, const Target& t, bool need_bool) {
     if (t.sub == nullptr) {
-      if (f.op == CompareOp::pr) return std::string("1");
-      if (f.value.is_null()) return std::string(f.op == CompareOp::ne ? "1" : "0");
-      return std::string("0");
+      if (f.op == CompareOp::pr) return kTrue;
+      if (f.value.is_null()) return f.op == CompareOp::ne ? kTrue : kFalse;
+      return kFalse;
     }
     const std::string& sub = t.sub->name;
     if (sub == "created")
@@ -550,18 +534,17 @@ class Translator {
     }
     // resourceType is a constant per table: decided here.
     const std::string type = kind_ == ResourceKind::user ? "User" : "Group";
-    return compile_constants(f, *t.sub, {{type, "1"}});
+    return compile_constants(f, *t.sub, {{type, kTrue}});
   }
 
   // `schemas`: the core schema always, each extension when the document has its key.
   Result<std::string> compile_schemas(const Filter& f, const AttributeDef& def) {
     std::vector<std::pair<std::string, std::string>> values;
     const scim::ResourceTypeDef& type = scim::resource_type(kind_);
-    values.emplace_back(type.schema->id, "1");
+    values.emplace_back(type.schema->id, kTrue);
     for (const auto& ext : type.extensions) {
-      SCIMD_ASSIGN_OR_RETURN(const std::string path, json_path({ext.schema->id}));
-      values.emplace_back(ext.schema->id,
-                          "(json_type(r.doc, " + sql_literal(path) + ") IS NOT NULL)");
+      SCIMD_ASSIGN_OR_RETURN(std::string has_key, sql_.has_key("r.doc", ext.schema->id));
+      values.emplace_back(ext.schema->id, std::move(has_key));
     }
     return compile_constants(f, def, values);
   }
@@ -570,11 +553,11 @@ class Translator {
   Result<std::string> compile_constants(
       const Filter& f, const AttributeDef& def,
       const std::vector<std::pair<std::string, std::string>>& values) {
-    if (f.op == CompareOp::pr) return std::string("1");
-    if (f.value.is_null()) return std::string(f.op == CompareOp::ne ? "1" : "0");
+    if (f.op == CompareOp::pr) return kTrue;
+    if (f.value.is_null()) return f.op == CompareOp::ne ? kTrue : kFalse;
     const auto text = scim::scalar_text(f.value);
     const CompareOp op = f.op == CompareOp::ne ? CompareOp::eq : f.op;
-    std::string any = "0";
+    std::string any = kFalse;
     for (const auto& [value, when] : values) {
       if (text && text_matches(value, *text, def.case_exact, op)) any += " OR " + when;
     }
@@ -586,7 +569,7 @@ class Translator {
 
   Result<std::string> compile_value_path(const Filter& f, bool need_bool) {
     SCIMD_ASSIGN_OR_RETURN(const Target t, resolve_top(f.path));
-    if (t.sub != nullptr || t.attr->type != AttrType::complex) return std::string("0");
+    if (t.sub != nullptr || t.attr->type != AttrType::complex) return kFalse;
     const Filter& inner = f.children[0];
     const bool common_or_core = !t.in_extension;
     if (common_or_core && kind_ == ResourceKind::group && t.attr->name == "members") {
@@ -595,15 +578,10 @@ class Translator {
     if (common_or_core && kind_ == ResourceKind::user && t.attr->name == "groups") {
       return value_path_rows(inner, *t.attr, Element::Source::group_row);
     }
-    SCIMD_ASSIGN_OR_RETURN(const std::string path, json_path(doc_keys(t)));
     if (!t.attr->multi_valued) {
       // `name[givenName eq "x"]`: the one object itself.
-      Element element{Element::Source::json,
-                      "(CASE json_type(r.doc, " + sql_literal(path) +
-                          ") WHEN 'object' THEN "
-                          "json_extract(r.doc, " +
-                          sql_literal(path) + ") END)",
-                      t.attr};
+      SCIMD_ASSIGN_OR_RETURN(std::string object, sql_.object_at("r.doc", doc_keys(t)));
+      Element element{Element::Source::json, std::move(object), t.attr};
       SCIMD_ASSIGN_OR_RETURN(std::string cond, compile(inner, false, &element));
       return two_valued(cond, need_bool);
     }
@@ -622,8 +600,9 @@ class Translator {
     const std::string e = next_alias("e");
     Element element{Element::Source::json, e + ".value", t.attr};
     SCIMD_ASSIGN_OR_RETURN(std::string cond, compile(inner, false, &element));
-    const std::string exists = "EXISTS (SELECT 1 FROM json_each(r.doc, " + sql_literal(path) +
-                               ") " + e + " WHERE " + e + ".type = 'object' AND " + cond + ")";
+    SCIMD_ASSIGN_OR_RETURN(const std::string elements, sql_.elements("r.doc", doc_keys(t), e));
+    const std::string exists = "EXISTS (SELECT 1 FROM " + elements + " WHERE " +
+                               sql_.element_is_object(e) + " AND " + cond + ")";
     if (prefix.empty()) return exists;
     return two_valued("(" + prefix + exists + ")", need_bool);
   }
@@ -696,14 +675,11 @@ class Translator {
     if (element.source != Element::Source::json) {
       return single(f, *sub, row_operand(element.source, element.object, sub), need_bool);
     }
-    SCIMD_ASSIGN_OR_RETURN(const std::string path, json_path({sub->name}));
-    const std::string lit = sql_literal(path);
-    return single(f, *sub,
-                  json_operand("json_extract(" + element.object + ", " + lit + ")",
-                               "json_type(" + element.object + ", " + lit + ")"),
-                  need_bool);
+    SCIMD_ASSIGN_OR_RETURN(JsonValueSql value, sql_.value_at(element.object, {sub->name}));
+    return single(f, *sub, json_operand(std::move(value)), need_bool);
   }
 
+  FilterDialect sql_;
   ResourceKind kind_;
   std::int64_t tenant_;
   int aliases_ = 0;
@@ -713,15 +689,13 @@ class Translator {
 
 Result<SqlFragment> filter_to_sql(Dialect dialect, ResourceKind kind, const Filter& filter,
                                   std::int64_t tenant) {
-  (void)dialect;  // TODO(helper): PostgreSQL
-  Translator translator(kind, tenant);
+  Translator translator(dialect, kind, tenant);
   SCIMD_ASSIGN_OR_RETURN(std::string sql, translator.compile(filter, false, nullptr));
   return SqlFragment{std::move(sql), std::move(translator.params)};
 }
 
 Result<std::optional<std::string>> sort_key_sql(Dialect dialect, ResourceKind kind,
                                                 const scim::AttrPath& sort_by) {
-  (void)dialect;
   auto resolved = scim::resolve(kind, sort_by);
   if (!resolved.ok()) return make_error(Errc::invalid_filter, resolved.error().detail);
   const AttributeDef& attr = *resolved->attr;
@@ -749,21 +723,30 @@ Result<std::optional<std::string>> sort_key_sql(Dialect dialect, ResourceKind ki
     std::vector<std::string> keys;
     if (resolved->in_extension()) keys.push_back(resolved->schema->id);
     keys.push_back(attr.name);
-    // A multi-valued attribute sorts by its first value (RFC 7644 leaves the choice open).
-    std::string path;
-    SCIMD_ASSIGN_OR_RETURN(path, json_path(keys));
-    if (attr.multi_valued) path += "[0]";
     const AttributeDef* leaf = sub;
     if (leaf == nullptr && attr.multi_valued && attr.type == AttrType::complex) {
       leaf = attr.find_sub("value");
     }
-    if (leaf != nullptr) {
-      SCIMD_ASSIGN_OR_RETURN(const std::string sub_path, json_path({leaf->name}));
-      path += sub_path.substr(1);
+    const FilterDialect sql(dialect);
+    JsonValueSql value;
+    if (attr.multi_valued) {
+      // A multi-valued attribute sorts by its first value (RFC 7644 leaves the choice open).
+      SCIMD_ASSIGN_OR_RETURN(
+          value, sql.first_value_at("r.doc", keys,
+                                    leaf != nullptr ? std::optional(leaf->name) : std::nullopt));
+    } else {
+      if (leaf != nullptr) keys.push_back(leaf->name);
+      SCIMD_ASSIGN_OR_RETURN(value, sql.value_at("r.doc", keys));
     }
     const AttributeDef& def = leaf != nullptr ? *leaf : attr;
-    expr = "json_extract(r.doc, " + sql_literal(path) + ")";
-    if (is_string_type(def.type) && !def.case_exact) expr = "lower(" + expr + ")";
+    if (def.type == AttrType::integer || def.type == AttrType::decimal) {
+      expr = sql.number_key(value);
+    } else if (def.type == AttrType::boolean) {
+      expr = sql.boolean_key(value);
+    } else {
+      expr = value.text;
+      if (is_string_type(def.type) && !def.case_exact) expr = "lower(" + expr + ")";
+    }
   }
   if (expr.empty()) return std::optional<std::string>();
   return std::optional<std::string>(std::move(expr));
