@@ -3,6 +3,7 @@
 #include <charconv>
 #include <utility>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace scimd::store {
@@ -10,10 +11,21 @@ namespace scimd::store {
 namespace {
 
 constexpr int kMaxReadConnections = 64;
+constexpr int kMaxPoolSize = 256;
 
 Error bad_url(std::string_view url, std::string_view why) {
   return make_error(Errc::invalid_value,
                     "store URL '" + std::string(url) + "': " + std::string(why));
+}
+
+Result<int> whole_number(std::string_view url, std::string_view key, std::string_view value, int max) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n < 1 || n > max) {
+    return bad_url(url, std::string(key) + " must be a whole number from 1 to " +
+                            std::to_string(max));
+  }
+  return n;
 }
 
 // Applies "key=value&key=value" to the options. Known keys: read_connections (1-64).
@@ -30,14 +42,8 @@ Status apply_url_options(std::string_view url, std::string_view query, Options& 
     const std::string_view key = pair.substr(0, eq);
     const std::string_view value = pair.substr(eq + 1);
     if (key == "read_connections") {
-      int n = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || end != value.data() + value.size() || n < 1 ||
-          n > kMaxReadConnections) {
-        return bad_url(url, "read_connections must be a whole number from 1 to " +
-                                std::to_string(kMaxReadConnections));
-      }
-      options.read_connections = n;
+      SCIMD_ASSIGN_OR_RETURN(options.read_connections,
+                             whole_number(url, key, value, kMaxReadConnections));
     } else {
       return bad_url(url, "unknown option '" + std::string(key) + "' (known: read_connections)");
     }
@@ -46,9 +52,38 @@ Status apply_url_options(std::string_view url, std::string_view query, Options& 
   }
 }
 
+// A PostgreSQL URL: scimd's own options (pool_size) are taken out, everything else is libpq's.
+Result<postgres::PostgresOptions> postgres_options(std::string_view url) {
+  postgres::PostgresOptions options;
+  const std::size_t question = url.find('?');
+  options.url = std::string(url.substr(0, question));
+  if (question == std::string_view::npos) return options;
+  std::string rest;
+  std::string_view query = url.substr(question + 1);
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.starts_with("pool_size=")) {
+      SCIMD_ASSIGN_OR_RETURN(const int n, whole_number(url, "pool_size", pair.substr(10),
+                                                       kMaxPoolSize));
+      options.pool_size = static_cast<std::size_t>(n);
+    } else if (!pair.empty()) {
+      rest += (rest.empty() ? "" : "&") + std::string(pair);
+    }
+  }
+  if (!rest.empty()) options.url += "?" + rest;
+  return options;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::open(std::string_view url) {
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    SCIMD_ASSIGN_OR_RETURN(postgres::PostgresOptions options, postgres_options(url));
+    SCIMD_ASSIGN_OR_RETURN(auto store, postgres::PostgresStore::open(std::move(options)));
+    return std::unique_ptr<Store>(std::move(store));
+  }
   constexpr std::string_view kSqlite = "sqlite:";
   if (url.substr(0, kSqlite.size()) == kSqlite) {
     Options options;
@@ -62,7 +97,8 @@ Result<std::unique_ptr<Store>> Store::open(std::string_view url) {
     return std::unique_ptr<Store>(std::move(store));
   }
   return make_error(Errc::invalid_value,
-                    "unknown store URL '" + std::string(url) + "' (expected sqlite:PATH)");
+                    "unknown store URL '" + std::string(url) +
+                        "' (expected sqlite:PATH or postgres://user:pass@host:port/db)");
 }
 
 }  // namespace scimd::store

@@ -112,11 +112,15 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Opens (creating and migrating as needed) the store named by a URL: "sqlite:PATH", with
-  // options after the first '?': "sqlite:PATH?read_connections=8" (read_connections: size of
-  // the read-only connection pool, 1-64, default 4). Pairs are joined by '&'.
+  // Opens (creating and migrating as needed) the store named by a URL:
+  // - "sqlite:PATH", with options after the first '?': "sqlite:PATH?read_connections=8"
+  //   (read_connections: size of the read-only connection pool, 1-64, default 4). Pairs are
+  //   joined by '&'.
+  // - "postgres://user:pass@host:port/db" (or postgresql://), libpq's URI with its own
+  //   parameters (sslmode, connect_timeout, options, ...) plus scimd's pool_size (1-256,
+  //   default 8): "postgres://scimd@db/scimd?sslmode=require&pool_size=16".
   // Errors: invalid_value (unknown scheme, unknown option, bad value), unavailable (cannot
-  // open).
+  // open or connect), internal (schema newer than this binary).
   static Result<std::unique_ptr<Store>> open(std::string_view url);
 
   // --- tenants and tokens -------------------------------------------------------------

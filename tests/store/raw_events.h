@@ -7,23 +7,41 @@
 #include <gtest/gtest.h>
 
 #include "store/event_builder.h"
+#include "store/postgres/pg_connection.h"
 #include "store/sqlite/connection.h"
 
 namespace scimd::store::testing {
 
-// Appends `count` events of `type` to tenant `tenant` in the SQLite file at `path`; returns the
-// seq of the last one. The store's own writer may be open: this waits on its lock (WAL).
-inline std::int64_t append_raw_events(const std::string& path, TenantId tenant, int count,
+// A connection of its own to the store named by a URL (sqlite:PATH or postgres://...).
+inline Result<std::unique_ptr<sql::Connection>> raw_connection(const std::string& url) {
+  if (url.starts_with("sqlite:")) {
+    const std::string path = url.substr(7, url.find('?') == std::string::npos
+                                                ? std::string::npos
+                                                : url.find('?') - 7);
+    SCIMD_ASSIGN_OR_RETURN(auto db, sqlite::Connection::open(path, sqlite::Connection::Mode::writer));
+    return std::unique_ptr<sql::Connection>(std::move(db));
+  }
+  SCIMD_ASSIGN_OR_RETURN(auto db, postgres::PgConnection::open(url));
+  return std::unique_ptr<sql::Connection>(std::move(db));
+}
+
+// Appends `count` events of `type` to tenant `tenant` in the store at `url` (a SQLite path is
+// taken as sqlite:PATH); returns the seq of the last one. The store may be open: this waits
+// on its write lock (SQLite's, or the tenant row's).
+inline std::int64_t append_raw_events(const std::string& url_or_path, TenantId tenant, int count,
                                       const std::string& type = "user.created") {
-  auto db = sqlite::Connection::open(path, sqlite::Connection::Mode::writer);
+  const bool url = url_or_path.starts_with("sqlite:") || url_or_path.starts_with("postgres");
+  auto db = raw_connection(url ? url_or_path : "sqlite:" + url_or_path);
   EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().detail);
   if (!db.ok()) return 0;
   auto& conn = **db;
-  EXPECT_TRUE(conn.exec("BEGIN IMMEDIATE").ok());
+  const bool sqlite = conn.dialect() == sql::Dialect::sqlite;
+  EXPECT_TRUE(conn.exec(sqlite ? "BEGIN IMMEDIATE" : "BEGIN").ok());
   std::int64_t seq = 0;
   std::string name;
   {
-    auto stmt = conn.prepare("SELECT event_seq, name FROM tenants WHERE id = ?");
+    auto stmt = conn.prepare(std::string("SELECT event_seq, name FROM tenants WHERE id = ?") +
+                             (sqlite ? "" : " FOR UPDATE"));
     EXPECT_TRUE(stmt.ok());
     stmt->bind(1, tenant);
     auto row = stmt->step();

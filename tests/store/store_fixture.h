@@ -1,5 +1,6 @@
-// A fresh store in a temporary directory for each test, named by backend so the contract
-// suite can run against every backend (Postgres joins by adding a name to kBackends).
+// A fresh store for each test, named by backend so the contract suite runs against every
+// backend: SQLite in a temporary directory, PostgreSQL in a fresh schema of the test cluster
+// (SCIMD_TEST_PG_URL; those tests skip without it).
 #pragma once
 
 #include <stdlib.h>
@@ -11,11 +12,13 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "store/pg_test_schema.h"
 #include "store/store.h"
 
 namespace scimd::store::testing {
 
-// A temporary directory removed with everything in it when the object goes away.
+// A temporary directory removed with everything in it when the object goes away; for the
+// PostgreSQL backend it also holds the test's schema.
 class TempDir {
  public:
   TempDir() {
@@ -31,13 +34,29 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
 
+  // A fresh schema on the test cluster, made on first use and dropped with the directory.
+  const postgres::PgTestSchema& schema() const {
+    if (!schema_) schema_ = std::make_unique<postgres::PgTestSchema>("store");
+    return *schema_;
+  }
+
  private:
   std::filesystem::path path_;
+  mutable std::unique_ptr<postgres::PgTestSchema> schema_;
 };
+
+// Whether a backend can run here (PostgreSQL needs the test cluster).
+inline bool backend_available(const std::string& backend) {
+  return backend != "postgres" || postgres::PgTestSchema::configured();
+}
 
 // The store URL for a backend in a directory.
 inline std::string store_url(const std::string& backend, const TempDir& dir) {
   if (backend == "sqlite") return "sqlite:" + (dir.path() / "scimd.db").string();
+  if (backend == "postgres") {
+    EXPECT_TRUE(dir.schema().ok()) << dir.schema().error();
+    return dir.schema().url();
+  }
   ADD_FAILURE() << "unknown backend " << backend;
   return {};
 }
@@ -53,6 +72,7 @@ inline boost::json::object group_doc(const std::string& display_name) {
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    if (!backend_available(GetParam())) GTEST_SKIP() << postgres::PgTestSchema::kSkipReason;
     auto opened = Store::open(store_url(GetParam(), dir_));
     ASSERT_TRUE(opened.ok()) << opened.error().detail;
     store_ = std::move(opened).value();
@@ -81,6 +101,6 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   TenantId tenant_ = 0;
 };
 
-inline const auto kBackends = ::testing::Values(std::string("sqlite"));
+inline const auto kBackends = ::testing::Values(std::string("sqlite"), std::string("postgres"));
 
 }  // namespace scimd::store::testing

@@ -12,7 +12,7 @@ using ::testing::ElementsAre;
 
 class WebhookStore : public StoreTest {
  protected:
-  std::string db_path() const { return (dir_.path() / "scimd.db").string(); }
+  std::string db_path() const { return store_url(GetParam(), dir_); }
 
   Webhook spec(std::string url = "https://example.test/hook") {
     Webhook w;

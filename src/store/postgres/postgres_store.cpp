@@ -1,0 +1,53 @@
+#include "store/postgres/postgres_store.h"
+
+#include <utility>
+
+#include "store/postgres/pg_executor.h"
+#include "store/postgres/pg_migrations.h"
+
+namespace scimd::store::postgres {
+
+namespace {
+
+// The executor owns its pool, so both live exactly as long as the store.
+class PgEngine final : public sql::Executor {
+ public:
+  explicit PgEngine(std::unique_ptr<PgPool> pool) : pool_(std::move(pool)), executor_(*pool_) {}
+  Status write(const Job& job) override { return executor_.write(job); }
+  Result<sql::Lease> read() override { return executor_.read(); }
+  sql::Dialect dialect() const override { return sql::Dialect::postgres; }
+  PgPool& pool() { return *pool_; }
+
+ private:
+  std::unique_ptr<PgPool> pool_;
+  PgExecutor executor_;
+};
+
+Status check_schema(PgPool& pool, bool apply) {
+  SCIMD_ASSIGN_OR_RETURN(sql::Lease db, pool.acquire());
+  if (apply) return migrate(*db);
+  SCIMD_ASSIGN_OR_RETURN(const int version, schema_version(*db));
+  const int expected = static_cast<int>(migrations().size());
+  if (version != expected) {
+    return make_error(Errc::internal, "database schema version " + std::to_string(version) +
+                                          ", this scimd needs " + std::to_string(expected) +
+                                          " (run `scimd migrate`)");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::open(PostgresOptions options) {
+  if (!options.clock) options.clock = std::make_shared<SystemClock>();
+  PgPoolOptions pool_options;
+  pool_options.size = options.pool_size;
+  auto pool = std::make_unique<PgPool>(options.url, pool_options);
+  SCIMD_TRY(check_schema(*pool, options.migrate));
+  auto engine = std::make_unique<PgEngine>(std::move(pool));
+  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(engine), options.clock));
+}
+
+Status PostgresStore::ping() { return static_cast<PgEngine&>(executor()).pool().ping(); }
+
+}  // namespace scimd::store::postgres
