@@ -1,6 +1,6 @@
-// The shared filter table (tests/scim/filter_cases.h) through the SQLite store: the samples are
-// loaded as stored resources (same documents, memberships, created/lastModified times) and
-// every filter must select exactly the ids scim::matches() selects.
+// The shared filter table (tests/scim/filter_cases.h) through the store on every backend: the
+// samples are loaded as stored resources (same documents, memberships, created/lastModified
+// times) and every filter must select exactly the ids scim::matches() selects.
 #include <algorithm>
 #include <map>
 #include <mutex>
@@ -10,10 +10,11 @@
 
 #include "core/text.h"
 #include "scim/filter_cases.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_fixture.h"
 
-namespace scimd::store::sqlite {
+namespace scimd::store {
 namespace {
 
 namespace json = boost::json;
@@ -57,14 +58,31 @@ bool names_resources(const FilterCase& c) {
   return to_lower(c.filter).find("manager") == std::string::npos;
 }
 
-class SharedFilterCases : public ::testing::Test {
+// The backend's store on a clock the test sets (Store::open has no clock).
+Result<std::unique_ptr<Store>> open_with_clock(const std::string& backend, const TempDir& dir,
+                                               std::shared_ptr<const Clock> clock) {
+  if (backend == "postgres") {
+    postgres::PostgresOptions options;
+    options.url = testing::store_url(backend, dir);
+    options.clock = std::move(clock);
+    SCIMD_ASSIGN_OR_RETURN(auto store, postgres::PostgresStore::open(std::move(options)));
+    return std::unique_ptr<Store>(std::move(store));
+  }
+  Options options;
+  options.path = (dir.path() / "scimd.db").string();
+  options.clock = std::move(clock);
+  SCIMD_ASSIGN_OR_RETURN(auto store, sqlite::SqliteStore::open(std::move(options)));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+class SharedFilterCases : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    if (!testing::backend_available(GetParam())) {
+      GTEST_SKIP() << postgres::PgTestSchema::kSkipReason;
+    }
     clock_ = std::make_shared<SettableClock>();
-    Options options;
-    options.path = (dir_.path() / "scimd.db").string();
-    options.clock = clock_;
-    auto opened = SqliteStore::open(options);
+    auto opened = open_with_clock(GetParam(), dir_, clock_);
     ASSERT_TRUE(opened.ok()) << opened.error().detail;
     store_ = std::move(opened).value();
     tenant_ = store_->create_tenant("acme")->id;
@@ -138,14 +156,14 @@ class SharedFilterCases : public ::testing::Test {
 
   TempDir dir_;
   std::shared_ptr<SettableClock> clock_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Store> store_;
   TenantId tenant_ = 0;
   TenantId extra_tenant_ = 0;
   std::map<std::string, std::string> store_ids_;
   std::map<std::string, std::string> sample_ids_;
 };
 
-TEST_F(SharedFilterCases, SqlAgreesWithTheTable) {
+TEST_P(SharedFilterCases, SqlAgreesWithTheTable) {
   int run = 0;
   for (const FilterCase& c : scim::testing::filter_cases()) {
     if (!reproducible(c)) continue;
@@ -167,7 +185,7 @@ TEST_F(SharedFilterCases, SqlAgreesWithTheTable) {
 
 // Users with several emails: every email is found, by index (sqlite_store_test.cpp checks the
 // plans), and SQL, matches() and the table agree.
-TEST_F(SharedFilterCases, ExtraEmailCasesAgreeWithMatchesAndTheTable) {
+TEST_P(SharedFilterCases, ExtraEmailCasesAgreeWithMatchesAndTheTable) {
   const std::vector<json::object> users = extra_users();
   for (const FilterCase& c : scim::testing::extra_user_cases()) {
     auto filter = scim::parse_filter(c.filter);
@@ -190,5 +208,7 @@ TEST_F(SharedFilterCases, ExtraEmailCasesAgreeWithMatchesAndTheTable) {
   }
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, SharedFilterCases, testing::kBackends);
+
 }  // namespace
-}  // namespace scimd::store::sqlite
+}  // namespace scimd::store
