@@ -6,6 +6,7 @@
 // (group commit may batch concurrent writes into one fsync). Reads never wait for writes.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -106,6 +107,12 @@ struct Options {
   std::string path;                    // SQLite file
   int read_connections = 4;            // pool of read-only connections
   std::shared_ptr<const Clock> clock;  // defaults to the system clock
+};
+
+// Who must hold which lease for a guarded write (see Store::hold_lease).
+struct LeaseClaim {
+  std::string name;
+  std::string owner;
 };
 
 class Store {
@@ -219,6 +226,26 @@ class Store {
   // Inserts (id 0) or updates (by id) a mail record; returns its id.
   virtual Result<std::int64_t> save_mail(const MailRecord& record) = 0;
   virtual Result<std::vector<MailRecord>> list_mail(TenantId tenant, std::int64_t limit) = 0;
+
+  // --- leases (one instance at a time for background work) -------------------------------
+  // Several instances on one database agree through named leases who delivers an endpoint's
+  // webhooks ("webhook:<id>") or a tenant's invitations ("mail:<tenant id>"). `owner` is an
+  // instance's random id; times are the caller's clock (instances keep theirs in sync).
+  //
+  // Takes the lease when it is free, expired at `now`, or already `owner`'s, and (re)sets its
+  // expiry to now + ttl, in one atomic statement; false: another owner holds it.
+  virtual Result<bool> hold_lease(std::string_view name, std::string_view owner, TimePoint now,
+                                  std::chrono::milliseconds ttl) = 0;
+  // Gives the lease up if `owner` holds it (a clean stop: another instance may take it at once).
+  virtual Status release_lease(std::string_view name, std::string_view owner) = 0;
+  // save_delivery and set_consumer_seq, only while `claim.owner` still holds `claim.name`,
+  // checked in the same transaction (the lease row is locked until commit, so a take-over
+  // waits for this save or sees it). Errors: precondition_failed when `owner` no longer holds
+  // it (another instance took it over): the caller drops its unsaved progress and stops.
+  virtual Status save_delivery(const LeaseClaim& claim, const Webhook& state,
+                               const std::vector<DeliveryAttempt>& attempts) = 0;
+  virtual Status set_consumer_seq(const LeaseClaim& claim, TenantId tenant,
+                                  std::string_view consumer, std::int64_t seq) = 0;
 
   // --- provisioning log -------------------------------------------------------------------
   virtual Status append_provisioning(const std::vector<ProvisioningEntry>& entries) = 0;

@@ -103,7 +103,7 @@ TEST_F(PgMigrationsTest, AppliesOnceAndRecordsTheVersion) {
   EXPECT_EQ(*before, 0);
   migrated();
   EXPECT_EQ(*schema_version(*db_), static_cast<int>(migrations().size()));
-  EXPECT_EQ(*schema_version(*db_), 1);
+  EXPECT_EQ(*schema_version(*db_), 2);
   migrated();  // nothing left to do
   EXPECT_FALSE(db_->in_transaction());
   EXPECT_EQ(pg_value(*db_, "SELECT count(*) FROM scimd_schema_version"), "1");
@@ -130,7 +130,7 @@ TEST_F(PgMigrationsTest, TenProcessesMigratingAtOnceApplyItOnce) {
   }
   for (auto& t : threads) t.join();
   for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.error().detail;
-  EXPECT_EQ(*schema_version(*db_), 1);
+  EXPECT_EQ(*schema_version(*db_), 2);
 }
 
 // Same tables, same columns in the same order with the mapped types and nullability, same

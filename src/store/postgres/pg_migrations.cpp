@@ -249,6 +249,16 @@ END
 $$;
 )sql";
 
+// SQLite's v5: the leases that give each endpoint's webhooks and each tenant's invitations to
+// one instance at a time (store/sql/leases_sql.cpp).
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE leases (
+  name text COLLATE "C" PRIMARY KEY,
+  owner text COLLATE "C" NOT NULL,
+  expires_at text COLLATE "C" NOT NULL
+);
+)sql";
+
 // Holds the schema's version; created by the first migrate() under the advisory lock.
 constexpr std::string_view kVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS scimd_schema_version (
@@ -295,7 +305,7 @@ Result<bool> apply_next(sql::Connection& db) {
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all = {kV1};
+  static const std::vector<std::string_view> all = {kV1, kV2};
   return all;
 }
 

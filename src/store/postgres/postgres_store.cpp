@@ -45,7 +45,13 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(PostgresOptions optio
   auto pool = std::make_unique<PgPool>(options.url, pool_options);
   SCIMD_TRY(check_schema(*pool, options.migrate));
   auto engine = std::make_unique<PgEngine>(std::move(pool));
-  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(engine), options.clock));
+  std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(engine), options.clock));
+  if (options.listen) {
+    EventSignal& signal = store->event_signal();
+    store->listener_ = std::make_unique<PgListener>(options.url, std::string(kEventsChannel),
+                                                    [&signal] { signal.notify(); });
+  }
+  return store;
 }
 
 Status PostgresStore::ping() { return static_cast<PgEngine&>(executor()).pool().ping(); }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/time.h"
+#include "store/postgres/pg_listener.h"
 #include "store/postgres/pg_pool.h"
 #include "store/sql/sql_store.h"
 
@@ -18,6 +19,9 @@ struct PostgresOptions {
   std::size_t pool_size = 8;
   std::shared_ptr<const Clock> clock;  // defaults to the system clock
   bool migrate = true;  // apply pending migrations at open (under the advisory lock)
+  // LISTEN for other instances' commits (pg_listener.h) and wake event_signal() on each;
+  // off for one-shot commands that wait for no events.
+  bool listen = true;
 };
 
 class PostgresStore final : public sql::SqlStore {
@@ -31,8 +35,17 @@ class PostgresStore final : public sql::SqlStore {
   // A connection and `SELECT 1` (for /healthz). Errors: unavailable.
   Status ping();
 
+  // Whether the cross-instance listener has LISTEN in effect (false when options.listen is
+  // off, or while it reconnects).
+  bool listening() const { return listener_ && listener_->listening(); }
+  // How often it has connected (more than once after the server dropped it).
+  int listener_connects() const { return listener_ ? listener_->connects() : 0; }
+
  private:
   using SqlStore::SqlStore;
+
+  // Destroyed before the store's event signal, which it notifies.
+  std::unique_ptr<PgListener> listener_;
 };
 
 }  // namespace scimd::store::postgres

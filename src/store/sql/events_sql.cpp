@@ -32,6 +32,10 @@ Status append_events(Connection& db, TenantId tenant, std::vector<NewEvent>& eve
     insert.bind(6, event_json(id, seq, event.type, when, tenant_name, event.data));
     SCIMD_TRY(insert.run());
   }
+  // Other instances on the database wake at once (PostgreSQL delivers it at commit, and only
+  // if the transaction commits; one per transaction however many writes). SQLite has one
+  // process, whose waiters the store notifies itself.
+  if (db.dialect() == Dialect::postgres) SCIMD_TRY(db.exec("NOTIFY scimd_events"));
   return {};
 }
 

@@ -81,6 +81,15 @@ class SqlStore : public Store {
                                                           std::string_view since) override;
   Result<std::int64_t> prune_logs(TimePoint before) override;
 
+  // leases_sql.cpp
+  Result<bool> hold_lease(std::string_view name, std::string_view owner, TimePoint now,
+                          std::chrono::milliseconds ttl) override;
+  Status release_lease(std::string_view name, std::string_view owner) override;
+  Status save_delivery(const LeaseClaim& claim, const Webhook& state,
+                       const std::vector<DeliveryAttempt>& attempts) override;
+  Status set_consumer_seq(const LeaseClaim& claim, TenantId tenant, std::string_view consumer,
+                          std::int64_t seq) override;
+
   // Creates many resources in one write transaction, exactly as create() would one by one;
   // all or nothing. For imports and for tests that need a large tenant quickly. Returns the
   // new ids in order.

@@ -209,12 +209,23 @@ CREATE INDEX provisioning_log_resource ON provisioning_log(tenant_id, resource_i
 CREATE INDEX provisioning_log_time ON provisioning_log(time);
 )sql";
 
+// Several instances on one database (PostgreSQL; the same table here keeps one schema): a
+// named lease says which instance delivers an endpoint's webhooks or a tenant's invitations,
+// until expires_at (format_time text, so text order is time order).
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
   // v3 ends by filling user_emails for the users already stored.
   static const std::string v3 = std::string(kV3) + std::string(sql::user_emails_fill(sql::Dialect::sqlite)) + " 1;";
-  static const std::vector<std::string_view> all = {kV1, kV2, v3, kV4};
+  static const std::vector<std::string_view> all = {kV1, kV2, v3, kV4, kV5};
   return all;
 }
 
