@@ -3,9 +3,13 @@
 // The SQL text itself is checked for what each engine needs (booleans, quoting, parameters).
 #include "store/sql/filter_sql.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include <gmock/gmock.h>
@@ -25,13 +29,65 @@ constexpr std::string_view kEnterprise = scim::urn::kEnterpriseUser;
 
 json::object parse_object(std::string_view text) { return json::parse(text).as_object(); }
 
+// A database on the test cluster whose default collation is ICU's en-US, as production
+// databases often have a locale (there lower('É') is 'é' and 'a' < 'B'); the store must still
+// fold ASCII only and order bytes, as SQLite and scim::matches() do. Dropped with the object.
+class LocaleDatabase {
+ public:
+  LocaleDatabase() {
+    static std::atomic<int> counter{0};
+    const std::string base = postgres::PgTestSchema::base_url();
+    name_ = "scimd_icu_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+    const std::size_t path = base.find('/', base.find("://") + 3);
+    const std::size_t query = base.find('?', path);
+    url_ = base.substr(0, path + 1) + name_ +
+           (query == std::string::npos ? std::string() : base.substr(query));
+    auto admin = postgres::PgConnection::open(base);
+    if (!admin.ok()) {
+      error_ = admin.error().detail;
+      return;
+    }
+    const Status created =
+        (*admin)->exec("CREATE DATABASE " + name_ +
+                       " TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' LOCALE_PROVIDER icu "
+                       "ICU_LOCALE 'en-US'");
+    if (!created.ok()) error_ = created.error().detail;
+  }
+  ~LocaleDatabase() {
+    if (!error_.empty()) return;
+    auto admin = postgres::PgConnection::open(postgres::PgTestSchema::base_url());
+    if (admin.ok()) (void)(*admin)->exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  }
+  LocaleDatabase(const LocaleDatabase&) = delete;
+  LocaleDatabase& operator=(const LocaleDatabase&) = delete;
+
+  const std::string& error() const { return error_; }
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string name_;
+  std::string url_;
+  std::string error_;
+};
+
+// The fixture's backends, plus PostgreSQL in a database with a locale collation.
+const auto kAgreementBackends =
+    ::testing::Values(std::string("sqlite"), std::string("postgres"), std::string("postgres_icu"));
+
 class FilterSqlAgreement : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (!store::testing::backend_available(GetParam())) {
+    if (!store::testing::backend_available(GetParam() == "sqlite" ? "sqlite" : "postgres")) {
       GTEST_SKIP() << postgres::PgTestSchema::kSkipReason;
     }
-    auto opened = Store::open(store::testing::store_url(GetParam(), dir_));
+    if (GetParam() == "postgres_icu") {
+      locale_db_.emplace();
+      ASSERT_TRUE(locale_db_->error().empty()) << locale_db_->error();
+      url_ = locale_db_->url();
+    } else {
+      url_ = store::testing::store_url(GetParam(), dir_);
+    }
+    auto opened = Store::open(url_);
     ASSERT_TRUE(opened.ok()) << opened.error().detail;
     store_ = std::move(opened).value();
     tenant_ = store_->create_tenant("acme")->id;
@@ -140,7 +196,11 @@ class FilterSqlAgreement : public ::testing::TestWithParam<std::string> {
     return {names(actual), names(expected)};
   }
 
+  void TearDown() override { store_.reset(); }  // before its database goes
+
   TempDir dir_;
+  std::optional<LocaleDatabase> locale_db_;
+  std::string url_;
   std::unique_ptr<Store> store_;
   TenantId tenant_ = 0;
   TenantId other_ = 0;
@@ -297,6 +357,37 @@ TEST_P(FilterSqlAgreement, KnownAnswers) {
   EXPECT_THAT(run(ResourceKind::user, R"(groups.value eq "{g2}")").first, ElementsAre("carol"));
 }
 
+// Text in documents compares and sorts byte by byte with ASCII-only case folding, whatever the
+// database's collation: 'B' < '_' < 'a', and 'É' is not 'é' (scim::matches() and SQLite agree).
+TEST_P(FilterSqlAgreement, TextIsBytesWhateverTheCollation) {
+  add_user("f1", R"({"userName":"f1","title":"ÉCOLE","nickName":"B"})");
+  add_user("f2", R"({"userName":"f2","title":"école","nickName":"a"})");
+  add_user("f3", R"({"userName":"f3","title":"Ecole","nickName":"_x"})");
+  for (const std::string text :
+       {R"(title eq "école")", R"(title eq "ecole")", R"(title co "COLE")", R"(title sw "é")",
+        R"(nickName gt "a")", R"(nickName lt "_")", R"(nickName ge "B")", R"(title lt "f")"}) {
+    const auto [actual, expected] = run(ResourceKind::user, text);
+    EXPECT_EQ(actual, expected) << text;
+  }
+  using ::testing::ElementsAre;
+  EXPECT_THAT(run(ResourceKind::user, R"(title eq "école")").first, ElementsAre("f2"));
+  // "École" and "école" start with byte 0xC3, after 'f' ("" and "engineer" are alice's, dave's).
+  EXPECT_THAT(run(ResourceKind::user, R"(title lt "f")").first, ElementsAre("alice", "dave", "f3"));
+
+  ListQuery q;
+  q.filter = nullptr;
+  q.count = 1000;
+  q.sort_by = scim::AttrPath{"", "title", ""};
+  auto page = store_->list(tenant_, ResourceKind::user, q);
+  ASSERT_TRUE(page.ok()) << page.error().detail;
+  std::vector<std::string> order;
+  for (const Resource& r : page->items) {
+    if (names_[r.id].starts_with("f")) order.push_back(names_[r.id]);
+  }
+  // Lower-cased ASCII only, then bytes: "ecole" < "École" (0xC3 0x89) < "école" (0xC3 0xA9).
+  EXPECT_THAT(order, ElementsAre("f3", "f1", "f2"));
+}
+
 // Sorting by attributes kept in the document (text, case-folded, first element of a
 // multi-valued attribute, extension) and by columns: the same order on every backend, and
 // cursor pages of two walk it exactly, forward and back.
@@ -360,7 +451,7 @@ TEST_P(FilterSqlAgreement, SortKeysOrderAndPageAlike) {
 // On PostgreSQL, Entra's and Okta's lookups use the indexes SQLite uses (sqlite_store_test.cpp
 // checks SQLite's plans): a few thousand users and groups make a full scan the costlier plan.
 TEST_P(FilterSqlAgreement, PostgresLookupsUseTheirIndexes) {
-  if (GetParam() != "postgres") GTEST_SKIP() << "sqlite_store_test.cpp checks SQLite's plans";
+  if (GetParam() == "sqlite") GTEST_SKIP() << "sqlite_store_test.cpp checks SQLite's plans";
   auto* store = dynamic_cast<SqlStore*>(store_.get());
   ASSERT_NE(store, nullptr);
   std::vector<SqlStore::NewResource> users;
@@ -382,7 +473,7 @@ TEST_P(FilterSqlAgreement, PostgresLookupsUseTheirIndexes) {
   auto group_ids = store->create_batch(tenant_, ResourceKind::group, std::move(groups));
   ASSERT_TRUE(group_ids.ok()) << group_ids.error().detail;
   // Statistics, as autovacuum would gather them in a live database.
-  auto admin = postgres::PgConnection::open(dir_.schema().url());
+  auto admin = postgres::PgConnection::open(url_);
   ASSERT_TRUE(admin.ok()) << admin.error().detail;
   ASSERT_TRUE((*admin)->exec("ANALYZE").ok());
 
@@ -575,7 +666,7 @@ TEST(FilterSql, JsonPathsQuoteEveryKey) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, FilterSqlAgreement, store::testing::kBackends);
+INSTANTIATE_TEST_SUITE_P(Backends, FilterSqlAgreement, kAgreementBackends);
 
 }  // namespace
 }  // namespace scimd::store::sql
