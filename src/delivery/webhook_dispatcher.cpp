@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/crypto.h"
 #include "delivery/http_post.h"
 #include "delivery/signature.h"
 
@@ -28,6 +29,8 @@ constexpr Ms kMinRelistGap{50};
 // The scheduler's longest sleep: bounds how late it notices stop() and an endpoint whose round
 // ended just after a signal.
 constexpr Ms kTick{100};
+// After a store error while taking or renewing a lease: the next try (not every tick).
+constexpr Ms kLeaseErrorRetry{1000};
 
 bool same_delivery_state(const store::Webhook& a, const store::Webhook& b) {
   return a.delivered_seq == b.delivered_seq && a.state == b.state && a.attempts == b.attempts &&
@@ -38,6 +41,8 @@ std::optional<TimePoint> parse_optional_time(const std::optional<std::string>& t
   if (!text) return std::nullopt;
   return parse_time(*text);
 }
+
+std::string lease_name(const store::Webhook& hook) { return "webhook:" + hook.id; }
 
 double jitter_factor(double jitter) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -70,12 +75,23 @@ struct WebhookDispatcher::Endpoint {
   bool caught_up = false;                // the last round ended on an empty outbox read
   std::uint64_t seen_generation = 0;     // signal generation read before that read
   std::uint64_t saves = 0;
+  // The endpoint's lease, touched like the delivery fields (worker while busy, else scheduler).
+  bool leased = false;
+  SteadyClock::time_point lease_renewed{};   // when the last successful hold_lease started
+  SteadyClock::time_point lease_retry_at{};  // no lease attempt before (not ours, or an error)
 };
 
 WebhookDispatcher::WebhookDispatcher(std::shared_ptr<store::Store> store, DispatcherOptions options)
     : store_(std::move(store)), options_(std::move(options)), clock_(options_.clock) {
   if (!clock_) clock_ = std::make_shared<SystemClock>();
   options_.threads = std::max(1, options_.threads);
+  if (options_.instance_id.empty()) options_.instance_id = crypto::hex(crypto::random_bytes(8));
+  options_.lease_ttl = std::max(options_.lease_ttl, Ms(100));
+  // Renewed often enough that a POST started just before the next renewal was due ends
+  // (timeout) before the lease could expire; at least three renewals per TTL.
+  renew_after_ = std::max(Ms(0), std::min(options_.lease_ttl / 3,
+                                          options_.lease_ttl - options_.timeout - Ms(1000)));
+  lease_retry_gap_ = std::max(Ms(50), options_.lease_ttl / 3);
 }
 
 WebhookDispatcher::~WebhookDispatcher() { stop(); }
@@ -98,6 +114,24 @@ void WebhookDispatcher::stop() {
   if (scheduler_.joinable()) scheduler_.join();
   for (auto& w : workers_) {
     if (w.joinable()) w.join();
+  }
+  if (options_.release_leases_on_stop) release_leases();
+}
+
+void WebhookDispatcher::release_leases() {
+  std::vector<std::shared_ptr<Endpoint>> held;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, ep] : endpoints_) {
+      if (ep->leased) held.push_back(ep);
+    }
+  }
+  for (const auto& ep : held) {
+    if (auto r = store_->release_lease(lease_name(ep->hook), options_.instance_id); !r.ok()) {
+      say(true, "webhooks: cannot release a lease (it expires by itself)",
+          {{"webhook", ep->hook.id}, {"detail", r.error().detail}});
+    }
+    ep->leased = false;
   }
 }
 
@@ -133,8 +167,18 @@ void WebhookDispatcher::schedule_loop() {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
       const TimePoint wall_now = now();
+      const auto steady = SteadyClock::now();
       for (auto& [id, ep] : endpoints_) {
         if (ep->busy || ep->hook.state != "active") continue;
+        if (steady < ep->lease_retry_at) continue;  // another instance's, or the store failed
+        // A lease is renewed while idle too (waiting for a retry, or caught up), so it stays
+        // with this instance instead of lapsing between events.
+        const bool renew = ep->leased && steady - ep->lease_renewed >= renew_after_;
+        if (renew) {
+          ep->busy = true;
+          queue_.push_back(ep);
+          continue;
+        }
         if (ep->due && *ep->due > wall_now) {
           deadline = std::min(deadline, SteadyClock::now() + std::chrono::duration_cast<Ms>(
                                                                    *ep->due - wall_now));
@@ -253,8 +297,10 @@ void WebhookDispatcher::run_round(Endpoint& ep) {
     std::lock_guard lock(mutex_);
     ep.caught_up = false;  // until a read finds the outbox empty (a failed round is not)
   }
+  if (!keep_lease(ep)) return;
   bool done = false;
   while (!done && !should_stop() && hook.state == "active" && !(ep.due && *ep.due > now())) {
+    if (!keep_lease(ep)) break;
     const std::uint64_t generation = store_->event_signal().generation();
     auto events = store_->list_events(hook.tenant_id, hook.delivered_seq, options_.batch_events);
     if (!events.ok()) {
@@ -277,6 +323,10 @@ void WebhookDispatcher::run_round(Endpoint& ep) {
         note_progress();
         if (flush_if_due()) break;
         continue;
+      }
+      if (!keep_lease(ep)) {  // lost: the new holder delivers this event
+        done = true;
+        break;
       }
       const TimePoint started = now();
       store::DeliveryAttempt attempt;
@@ -344,7 +394,62 @@ void WebhookDispatcher::run_round(Endpoint& ep) {
     }
     (void)flush_if_due();
   }
-  if (ep.unsaved > 0 || !ep.pending.empty()) (void)flush(ep);
+  if (ep.leased && (ep.unsaved > 0 || !ep.pending.empty())) (void)flush(ep);
+}
+
+bool WebhookDispatcher::keep_lease(Endpoint& ep) {
+  const auto steady = SteadyClock::now();
+  if (ep.leased && steady - ep.lease_renewed < renew_after_) return true;
+  // Not ours until now, or ours so long ago that another instance may have held it meanwhile:
+  // the store's delivery state is then the truth, not ours.
+  const bool fresh = !ep.leased || steady - ep.lease_renewed >= options_.lease_ttl;
+  auto held = store_->hold_lease(lease_name(ep.hook), options_.instance_id, now(),
+                                 options_.lease_ttl);
+  if (!held.ok()) {
+    say(true, "webhooks: cannot take or renew a lease",
+        {{"webhook", ep.hook.id}, {"detail", held.error().detail}});
+    ep.lease_retry_at = steady + kLeaseErrorRetry;
+    if (ep.leased && steady - ep.lease_renewed >= options_.lease_ttl) drop_lease(ep);
+    return false;
+  }
+  if (!*held) {
+    if (ep.leased) {
+      say(false, "webhooks: another instance took over an endpoint",
+          {{"webhook", ep.hook.id}, {"instance", options_.instance_id}});
+    }
+    drop_lease(ep);
+    ep.lease_retry_at = steady + lease_retry_gap_;
+    return false;
+  }
+  if (fresh) {
+    auto current = store_->get_webhook(ep.hook.tenant_id, ep.hook.id);
+    if (!current.ok()) {  // not delivering on state we could not read; the lease stays ours
+      ep.lease_retry_at = steady + kLeaseErrorRetry;
+      if (current.error().code == Errc::not_found) {
+        std::lock_guard lock(mutex_);
+        ep.removed = true;
+      }
+      return false;
+    }
+    ep.hook.delivered_seq = current->delivered_seq;
+    ep.hook.state = current->state;
+    ep.hook.attempts = current->attempts;
+    ep.hook.failing_since = current->failing_since;
+    ep.hook.next_attempt_at = current->next_attempt_at;
+    ep.hook.last_error = current->last_error;
+    ep.due = parse_optional_time(current->next_attempt_at);
+    std::lock_guard lock(mutex_);
+    ep.persisted = ep.hook;
+  }
+  ep.leased = true;
+  ep.lease_renewed = steady;  // the time before the call: errs on the early side
+  return true;
+}
+
+void WebhookDispatcher::drop_lease(Endpoint& ep) {
+  ep.leased = false;
+  ep.pending.clear();
+  ep.unsaved = 0;
 }
 
 bool WebhookDispatcher::flush(Endpoint& ep) {
@@ -362,8 +467,16 @@ bool WebhookDispatcher::flush(Endpoint& ep) {
     ep.due = parse_optional_time(current->next_attempt_at);
     replayed = true;
   }
-  Status saved = store_->save_delivery(ep.hook, ep.pending);
+  Status saved = store_->save_delivery(
+      store::LeaseClaim{lease_name(ep.hook), options_.instance_id}, ep.hook, ep.pending);
   if (!saved.ok()) {
+    if (saved.error().code == Errc::precondition_failed) {  // another instance holds it now
+      say(false, "webhooks: lease lost before saving; the new holder re-delivers",
+          {{"webhook", ep.hook.id}, {"instance", options_.instance_id}});
+      drop_lease(ep);
+      ep.lease_retry_at = SteadyClock::now() + lease_retry_gap_;
+      return true;
+    }
     if (saved.error().code == Errc::not_found) {  // deleted meanwhile: nothing to keep
       std::lock_guard lock(mutex_);
       ep.removed = true;

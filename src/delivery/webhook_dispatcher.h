@@ -8,6 +8,12 @@
 // Nothing is dropped; the events stay in the outbox. Progress (delivered_seq) and every attempt
 // go to the store through save_delivery(), batched (<= batch_events or <= batch_interval), so a
 // crash re-delivers at most the last batch (at-least-once; event ids are stable).
+//
+// Several instances on one database: an endpoint is delivered only by the instance holding
+// its lease "webhook:<id>" (Store::hold_lease), renewed while it works and idles; progress is
+// saved only while the lease is still ours (compare-and-set in the save's transaction). An
+// instance that dies without releasing is replaced once its lease expires (lease_ttl), by
+// whichever instance tries first (every lease_ttl / 3). See docs/webhooks.md.
 #pragma once
 
 #include <chrono>
@@ -41,6 +47,14 @@ struct DispatcherOptions {
   std::chrono::milliseconds relist_interval{1000};
   int nice = 10;  // delivery threads' nice value (0: same priority as requests)
   std::shared_ptr<const Clock> clock;  // default: system clock
+  // This instance's lease owner id; default: random. Unique per running instance.
+  std::string instance_id;
+  // How long a lease lasts without renewal: an endpoint whose instance died is taken over
+  // within about lease_ttl * 4/3 + relist_interval. Must be well above `timeout`.
+  std::chrono::milliseconds lease_ttl{15000};
+  // stop() gives the leases up so another instance takes over at once. false: a test
+  // simulating a crash (the leases must expire).
+  bool release_leases_on_stop = true;
   // Where notable things are said (an endpoint going dead, store errors); default spdlog.
   std::function<void(bool warning, std::string_view msg, boost::json::object fields)> log;
 };
@@ -65,14 +79,23 @@ class WebhookDispatcher {
   void worker_loop();
   void sync_endpoints();
   void run_round(Endpoint& ep);
-  // Saves progress and attempts; returns true if a replay had moved the endpoint (adopted).
+  // Saves progress and attempts; returns true if the events in hand are stale: a replay had
+  // moved the endpoint (adopted), or the lease was lost (progress dropped).
   bool flush(Endpoint& ep);
+  // Takes or renews ep's lease when due; false if another instance holds it (or the store
+  // cannot say): the round must not deliver.
+  bool keep_lease(Endpoint& ep);
+  // After losing the lease: forgets unsaved progress; the next holder redoes it.
+  void drop_lease(Endpoint& ep);
+  void release_leases();
   void say(bool warning, std::string_view msg, boost::json::object fields);
   TimePoint now() const { return clock_->now(); }
 
   std::shared_ptr<store::Store> store_;
   DispatcherOptions options_;
   std::shared_ptr<const Clock> clock_;
+  std::chrono::milliseconds renew_after_{0};     // a held lease is renewed once this old
+  std::chrono::milliseconds lease_retry_gap_{0};  // between tries for another's lease
 
   std::mutex mutex_;
   std::condition_variable work_ready_;

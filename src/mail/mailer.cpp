@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/crypto.h"
 #include "mail/message.h"
 #include "mail/template.h"
 
@@ -37,7 +38,10 @@ std::string now_text() { return format_time(std::chrono::system_clock::now()); }
 
 Mailer::Mailer(std::shared_ptr<store::Store> store, std::unique_ptr<Transport> transport,
                MailerOptions options)
-    : store_(std::move(store)), transport_(std::move(transport)), options_(options) {}
+    : store_(std::move(store)), transport_(std::move(transport)), options_(options) {
+  if (options_.instance_id.empty()) options_.instance_id = crypto::hex(crypto::random_bytes(8));
+  options_.lease_ttl = std::max(options_.lease_ttl, std::chrono::milliseconds(100));
+}
 
 Mailer::~Mailer() { stop(); }
 
@@ -68,6 +72,67 @@ void Mailer::stop() {
   }
   store_->event_signal().notify();  // wakes the wait; other waiters just look again
   if (thread_.joinable()) thread_.join();
+  if (options_.release_leases_on_stop) release_leases();
+}
+
+store::LeaseClaim Mailer::claim(store::TenantId tenant) const {
+  return store::LeaseClaim{"mail:" + std::to_string(tenant), options_.instance_id};
+}
+
+bool Mailer::keep_lease(store::TenantId tenant) {
+  const auto now = SteadyClock::now();
+  TenantLease& lease = leases_[tenant];
+  if (now < lease.retry_at) return false;  // another's, or the store failed a moment ago
+  if (lease.held && now - lease.renewed < options_.lease_ttl / 3) return true;
+  const store::LeaseClaim c = claim(tenant);
+  auto held = store_->hold_lease(c.name, c.owner, std::chrono::system_clock::now(),
+                                 options_.lease_ttl);
+  if (!held.ok()) {
+    spdlog::warn("mail: tenant {}: cannot take or renew the lease: {}", tenant,
+                 held.error().detail);
+    lease.retry_at = now + std::chrono::seconds(1);
+    if (lease.held && now - lease.renewed >= options_.lease_ttl) drop_lease(tenant);
+    return false;
+  }
+  if (!*held) {
+    if (lease.held) spdlog::info("mail: tenant {}: another instance took over", tenant);
+    drop_lease(tenant);
+    leases_[tenant].retry_at = now + options_.lease_ttl / 3;
+    return false;
+  }
+  lease.held = true;
+  lease.renewed = now;
+  return true;
+}
+
+void Mailer::drop_lease(store::TenantId tenant) {
+  leases_[tenant].held = false;
+  pending_.erase(tenant);  // the new holder retries it, from the store's cursor
+}
+
+bool Mailer::advance_cursor(const store::Tenant& tenant, std::int64_t seq) {
+  const Status r = store_->set_consumer_seq(claim(tenant.id), tenant.id, kMailConsumer, seq);
+  if (r.ok()) return true;
+  if (r.error().code == Errc::precondition_failed) {
+    spdlog::info("mail: tenant {}: lease lost; the new holder continues", tenant.name);
+    drop_lease(tenant.id);
+    leases_[tenant.id].retry_at = SteadyClock::now() + options_.lease_ttl / 3;
+  } else {
+    spdlog::warn("mail: tenant {}: cannot advance the cursor: {}", tenant.name, r.error().detail);
+  }
+  return false;
+}
+
+void Mailer::release_leases() {
+  for (auto& [tenant, lease] : leases_) {
+    if (!lease.held) continue;
+    const store::LeaseClaim c = claim(tenant);
+    if (auto r = store_->release_lease(c.name, c.owner); !r.ok()) {
+      spdlog::warn("mail: tenant {}: cannot release the lease (it expires by itself): {}", tenant,
+                   r.error().detail);
+    }
+    lease.held = false;
+  }
 }
 
 std::optional<SteadyClock::time_point> Mailer::run_once() {
@@ -79,15 +144,29 @@ std::optional<SteadyClock::time_point> Mailer::run_once() {
   std::set<store::TenantId> alive;
   for (const store::Tenant& tenant : *tenants) {
     alive.insert(tenant.id);
-    run_tenant(tenant);
+    if (keep_lease(tenant.id)) run_tenant(tenant);
   }
   std::optional<SteadyClock::time_point> earliest;
+  const auto consider = [&](SteadyClock::time_point t) {
+    if (!earliest || t < *earliest) earliest = t;
+  };
   for (auto it = pending_.begin(); it != pending_.end();) {
     if (!alive.contains(it->first)) {  // tenant deleted meanwhile
       it = pending_.erase(it);
       continue;
     }
-    if (!earliest || it->second.next_attempt < *earliest) earliest = it->second.next_attempt;
+    consider(it->second.next_attempt);
+    ++it;
+  }
+  for (auto it = leases_.begin(); it != leases_.end();) {
+    if (!alive.contains(it->first)) {  // its lease row goes with the tenant's expiry
+      it = leases_.erase(it);
+      continue;
+    }
+    // Renewals keep a held lease from lapsing; tries for another's lease take over a dead one.
+    const TenantLease& lease = it->second;
+    consider(lease.held ? std::max(lease.renewed + options_.lease_ttl / 3, lease.retry_at)
+                        : lease.retry_at);
     ++it;
   }
   return earliest;
@@ -105,8 +184,9 @@ std::optional<std::int64_t> Mailer::cursor(store::TenantId tenant) {
   auto last = store_->last_event_seq(tenant);
   if (!last.ok()) return std::nullopt;
   if (*last > 0) {
-    if (auto r = store_->set_consumer_seq(tenant, kMailConsumer, *last); !r.ok()) {
+    if (auto r = store_->set_consumer_seq(claim(tenant), tenant, kMailConsumer, *last); !r.ok()) {
       spdlog::warn("mail: tenant {}: cannot set the cursor: {}", tenant, r.error().detail);
+      if (r.error().code == Errc::precondition_failed) drop_lease(tenant);
       return std::nullopt;
     }
   }
@@ -127,7 +207,7 @@ void Mailer::run_tenant(const store::Tenant& tenant) {
     // Off: follow the feed without reading it, so switching on later starts from now.
     pending_.erase(tenant.id);
     auto last = store_->last_event_seq(tenant.id);
-    if (last.ok() && *last > seq) (void)store_->set_consumer_seq(tenant.id, kMailConsumer, *last);
+    if (last.ok() && *last > seq) (void)advance_cursor(tenant, *last);
     return;
   }
   bad_settings_warned_.erase(tenant.id);
@@ -145,12 +225,10 @@ void Mailer::run_tenant(const store::Tenant& tenant) {
           return;  // keeps the tenant's order: nothing after it goes first
         }
       }
+      // Renewed before each event (a send may take a while); lost: the new holder goes on.
+      if (!keep_lease(tenant.id)) return;
       if (handle_event(tenant, **settings, event) == Step::hold) return;
-      if (auto r = store_->set_consumer_seq(tenant.id, kMailConsumer, event.seq); !r.ok()) {
-        spdlog::warn("mail: tenant {}: cannot advance the cursor: {}", tenant.name,
-                     r.error().detail);
-        return;
-      }
+      if (!advance_cursor(tenant, event.seq)) return;
       seq = event.seq;
     }
     if (static_cast<std::int64_t>(events->size()) < options_.batch) return;

@@ -7,6 +7,11 @@
 // succeeds or the horizon passes (then it is marked failed and the mailer moves on); other
 // tenants are not held back. While a tenant has invitations off, its cursor still follows its
 // events, so turning invitations on later does not invite users who already existed.
+//
+// Several instances on one database: a tenant's invitations are sent only by the instance
+// holding its lease "mail:<tenant id>" (Store::hold_lease), renewed as it works; the cursor
+// advances only while the lease is still ours (compare-and-set in the same transaction). A
+// dead instance's tenants are taken over once its leases expire. See docs/invitations.md.
 #pragma once
 
 #include <chrono>
@@ -32,6 +37,15 @@ struct MailerOptions {
   std::chrono::milliseconds horizon{std::chrono::hours(24)};  // then: failed, move on
   std::chrono::milliseconds poll{std::chrono::seconds(5)};    // wake-up without a signal
   std::int64_t batch = 100;                                   // events read at once
+  // This instance's lease owner id; default: random. Unique per running instance.
+  std::string instance_id;
+  // How long a tenant's lease lasts without renewal (renewed every third of it, and before
+  // each send). A dead instance's tenants move within about lease_ttl * 4/3 (+ poll). Must be
+  // well above the transport's longest send.
+  std::chrono::milliseconds lease_ttl{std::chrono::seconds(15)};
+  // stop() gives the leases up so another instance takes over at once; false: a test
+  // simulating a crash.
+  bool release_leases_on_stop = true;
 };
 
 inline constexpr std::string_view kMailConsumer = "mail";
@@ -60,6 +74,11 @@ class Mailer {
     std::chrono::steady_clock::time_point next_attempt;
   };
   enum class Step { done, hold };  // done: advance past the event; hold: retry later
+  struct TenantLease {
+    bool held = false;
+    std::chrono::steady_clock::time_point renewed;   // when the last hold_lease started
+    std::chrono::steady_clock::time_point retry_at;  // no attempt before (another's lease)
+  };
 
   void run_tenant(const store::Tenant& tenant);
   Step handle_event(const store::Tenant& tenant, const InvitationSettings& settings,
@@ -67,6 +86,14 @@ class Mailer {
   Step attempt(const store::Tenant& tenant, const store::Event& event, store::MailRecord record,
                const Envelope& envelope);
   std::optional<std::int64_t> cursor(store::TenantId tenant);
+  // Takes or renews the tenant's lease when due; false: another instance sends its mail (or
+  // the store cannot say), and this one forgets what it was retrying there.
+  bool keep_lease(store::TenantId tenant);
+  void drop_lease(store::TenantId tenant);
+  // set_consumer_seq under the tenant's lease; false (and the lease dropped) if it is lost.
+  bool advance_cursor(const store::Tenant& tenant, std::int64_t seq);
+  store::LeaseClaim claim(store::TenantId tenant) const;
+  void release_leases();
 
   std::shared_ptr<store::Store> store_;
   std::unique_ptr<Transport> transport_;
@@ -74,6 +101,7 @@ class Mailer {
   std::map<store::TenantId, Pending> pending_;
   std::set<store::TenantId> seen_;  // tenants whose cursor this process has checked
   std::set<store::TenantId> bad_settings_warned_;
+  std::map<store::TenantId, TenantLease> leases_;
 
   std::mutex mutex_;
   bool stopping_ = false;
