@@ -52,7 +52,7 @@ class LeaseStore : public StoreTest {
 TEST_P(LeaseStore, AFreeLeaseIsTakenAndItsOwnerRenewsIt) {
   EXPECT_TRUE(hold("a", kT0));
   EXPECT_TRUE(hold("a", kT0 + 5s));
-  EXPECT_TRUE(hold("a", kT0 + 14s));  // renewed at +5 s: valid until +15 s
+  EXPECT_TRUE(hold("a", kT0 + 14s));   // renewed at +5 s: valid until +15 s
   EXPECT_FALSE(hold("b", kT0 + 23s));  // renewed at +14 s: valid until +24 s
 }
 

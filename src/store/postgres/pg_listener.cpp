@@ -31,9 +31,12 @@ using ConnPtr = std::unique_ptr<PGconn, ConnCloser>;
 
 // As PgConnection::open: a bounded connect and keepalives; the URL's own settings win.
 ConnPtr connect(const std::string& url) {
-  const char* const keywords[] = {"connect_timeout",     "keepalives_idle",
-                                  "keepalives_interval", "keepalives_count",
-                                  "fallback_application_name", "dbname",
+  const char* const keywords[] = {"connect_timeout",
+                                  "keepalives_idle",
+                                  "keepalives_interval",
+                                  "keepalives_count",
+                                  "fallback_application_name",
+                                  "dbname",
                                   nullptr};
   const char* const values[] = {"5", "30", "10", "3", "scimd-listener", url.c_str(), nullptr};
   ConnPtr conn(PQconnectdbParams(keywords, values, /*expand_dbname*/ 1));

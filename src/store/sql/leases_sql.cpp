@@ -37,12 +37,11 @@ Result<bool> SqlStore::hold_lease(std::string_view name, std::string_view owner,
     // version, so of two instances racing for an expired lease the second sees the first's
     // fresh expiry and gets no row back (atomic under READ COMMITTED).
     SCIMD_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.prepare("INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) "
-                   "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, "
-                   "expires_at = excluded.expires_at "
-                   "WHERE leases.owner = excluded.owner OR leases.expires_at <= ? "
-                   "RETURNING owner"));
+        Statement stmt, db.prepare("INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) "
+                                   "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, "
+                                   "expires_at = excluded.expires_at "
+                                   "WHERE leases.owner = excluded.owner OR leases.expires_at <= ? "
+                                   "RETURNING owner"));
     stmt.bind(1, name).bind(2, owner).bind(3, format_time(now + ttl)).bind(4, format_time(now));
     while (true) {
       SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
@@ -89,8 +88,9 @@ Status SqlStore::save_delivery(const LeaseClaim& claim, const Webhook& state,
     for (const DeliveryAttempt& a : attempts) {
       SCIMD_ASSIGN_OR_RETURN(
           Statement insert,
-          db.prepare("INSERT INTO webhook_deliveries (webhook_id, event_seq, event_id, attempt, "
-                     "time, status, latency_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          db.prepare(
+              "INSERT INTO webhook_deliveries (webhook_id, event_seq, event_id, attempt, "
+              "time, status, latency_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       insert.bind(1, state.id).bind(2, a.event_seq).bind(3, a.event_id).bind(4, a.attempt);
       insert.bind(5, a.time.empty() ? now() : a.time).bind(6, a.status).bind(7, a.latency_ms);
       insert.bind(8, a.outcome).bind(9, a.error);
