@@ -3,7 +3,9 @@
 # 127.0.0.1 at a free port, torn down by `stop`. No pre-existing server is assumed or touched.
 #   bash scripts/pg-test-cluster.sh start DIR   prints the store URL: postgres://scimd@127.0.0.1:PORT/scimd
 #   bash scripts/pg-test-cluster.sh stop DIR    stops the server and deletes DIR
-#   bash scripts/pg-test-cluster.sh restart DIR stops (fast) and starts again on the same port (fault tests)
+#   bash scripts/pg-test-cluster.sh restart DIR [SECONDS]
+#                                               stops (fast), stays down SECONDS (default 0), and
+#                                               starts again on the same port (fault tests)
 # initdb refuses to run as root: as root the cluster belongs to the `postgres` user that Debian's
 # postgresql-15 package creates (scripts/setup.sh installs it); otherwise to the caller.
 set -euo pipefail
@@ -11,7 +13,8 @@ set -euo pipefail
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,8p' "$0" >&2; exit 2; }
+down_seconds=${3:-0}
+[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,10p' "$0" >&2; exit 2; }
 [ -x "$PG_BIN/initdb" ] || { echo "pg-test-cluster: $PG_BIN/initdb not found (bash scripts/setup.sh)" >&2; exit 2; }
 
 as_owner=()
@@ -50,6 +53,7 @@ case "$cmd" in
     ;;
   restart)
     pg pg_ctl -D "$dir/data" -m fast -w stop >/dev/null
+    sleep "$down_seconds"
     start_server
     ;;
   stop)

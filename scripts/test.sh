@@ -4,10 +4,12 @@
 # Steps (each one runs even if an earlier one failed, unless it needs that one's output):
 #   1. scripts/setup.sh (Debian packages), then a throwaway PostgreSQL cluster for the tests
 #      (scripts/pg-test-cluster.sh; SCIMD_TEST_PG_URL)
-#   2. Release build in build/release + ctest
+#   2. Release build in build/release + ctest (the integration tests run on both backends:
+#      IntegrationSuite.Test on SQLite, pg.IntegrationSuite.Test on PostgreSQL)
 #   3. ASan+UBSan build in build/asan (-DSCIMD_SANITIZE=ON, Debug at -O1) + ctest
 #   4. fuzz smoke: clang build in build/fuzz (-DSCIMD_FUZZ=ON), each target ~30 s on its corpus
-#   5. Microsoft's Postman collection against the release scimd on a fresh SQLite db
+#   5. Microsoft's Postman collection against the release scimd, once on a fresh SQLite db and
+#      once on a fresh schema of the PostgreSQL test cluster (each its own step)
 #   6. bench/run --quick (smoke only: no assertions on timings)
 # Developer knobs: SKIP_ASAN=1 SKIP_FUZZ=1 SKIP_POSTMAN=1 SKIP_BENCH=1; QUICK=1 skips ASan,
 # fuzz and bench. FUZZ_SECONDS (default 30) per fuzz target. JOBS (default 2) for ninja/ctest.
@@ -193,11 +195,11 @@ else
 fi
 
 # ---------------------------------------------------------------- 5. Microsoft Postman collection
-# start_server DB LOG : starts the release scimd on 127.0.0.1:0, sets SERVER_PID and PORT.
+# start_server DB_URL LOG : starts the release scimd on 127.0.0.1:0, sets SERVER_PID and PORT.
 start_server() {
   local db=$1 log=$2
   PORT=""
-  build/release/scimd serve --db "sqlite:$db" --listen 127.0.0.1:0 > "$log" 2>&1 &
+  build/release/scimd serve --db "$db" --listen 127.0.0.1:0 > "$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do # up to 20 s
     PORT=$(grep -m1 -i 'listening' "$log" 2>/dev/null |
@@ -216,35 +218,31 @@ stop_server() {
   return $rc
 }
 
-if [ "$SKIP_POSTMAN" = 1 ]; then
-  note "postman (Microsoft)" "skipped (SKIP_POSTMAN=1)"
-elif [ "$RELEASE_OK" != 1 ] || [ ! -x build/release/scimd ]; then
-  step_failed "postman (Microsoft)" "no release scimd binary"
-elif [ ! -x "$SHARED/conformance/ms-postman/run.sh" ] && [ ! -f "$SHARED/conformance/ms-postman/run.sh" ]; then
-  step_failed "postman (Microsoft)" "$SHARED/conformance/ms-postman/run.sh not found"
-else
-  banner "Microsoft Postman collection (newman)"
+# run_postman LABEL NAME DB_URL : the collection against the release scimd on a fresh store
+# (tenant "ms"); logs go to $WORK/NAME-*.log.
+run_postman() {
+  local label=$1 name=$2 db=$3 token prc line srv_rc pp pf
+  banner "$label (newman)"
   t0=$(date +%s)
-  db="$WORK/ms.db"
-  if ! token=$(build/release/scimd tenant create ms --db "sqlite:$db" --json | jq -er .token); then
-    step_failed "postman (Microsoft)" "scimd tenant create ms failed"
-  elif ! start_server "$db" "$WORK/ms-server.log"; then
-    cat "$WORK/ms-server.log"
-    step_failed "postman (Microsoft)" "scimd serve did not log a listening port"
+  if ! token=$(build/release/scimd tenant create ms --db "$db" --json | jq -er .token); then
+    step_failed "$label" "scimd tenant create ms failed"
+  elif ! start_server "$db" "$WORK/$name-server.log"; then
+    cat "$WORK/$name-server.log"
+    step_failed "$label" "scimd serve did not log a listening port"
     stop_server || true
   else
     echo "scimd pid $SERVER_PID on port $PORT"
     bash "$SHARED/conformance/ms-postman/run.sh" "http://127.0.0.1:$PORT/scim/v2/ms" "$token" \
-      < /dev/null > "$WORK/postman.log" 2>&1
+      < /dev/null > "$WORK/$name.log" 2>&1
     prc=$?
     # Print the failures and the tail, not the whole per-request log.
-    grep -nE '^ *[0-9]+\. |AssertionError|failed' "$WORK/postman.log" | head -n 80
-    tail -n 5 "$WORK/postman.log" | sed "s/^/  /"
-    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/postman.log" | tail -n1)
+    grep -nE '^ *[0-9]+\. |AssertionError|failed' "$WORK/$name.log" | head -n 80
+    tail -n 5 "$WORK/$name.log" | sed "s/^/  /"
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/$name.log" | tail -n1)
     srv_rc=0
     stop_server || srv_rc=$?
     if [ -z "$line" ]; then
-      step_failed "postman (Microsoft)" "no result line (run.sh exit $prc)"
+      step_failed "$label" "no result line (run.sh exit $prc)"
     else
       pp=${line%% passed*}
       pf=${line#*passed, }
@@ -253,15 +251,37 @@ else
       FAILED=$((FAILED + pf))
       if [ "$pf" -ne 0 ] || [ "$prc" -ne 0 ]; then
         [ "$pf" -ne 0 ] || FAILED=$((FAILED + 1))
-        note "postman (Microsoft)" "FAILED: $pp passed, $pf failed ($(elapsed "$t0"))"
+        note "$label" "FAILED: $pp passed, $pf failed ($(elapsed "$t0"))"
       else
-        note "postman (Microsoft)" "ok: $pp passed, 0 failed ($(elapsed "$t0"))"
+        note "$label" "ok: $pp passed, 0 failed ($(elapsed "$t0"))"
       fi
     fi
     if [ "$srv_rc" -ne 0 ]; then
-      step_failed "scimd SIGTERM exit" "exit status $srv_rc, expected 0"
-      tail -n 20 "$WORK/ms-server.log"
+      step_failed "$label: SIGTERM exit" "exit status $srv_rc, expected 0"
+      tail -n 20 "$WORK/$name-server.log"
     fi
+  fi
+}
+
+if [ "$SKIP_POSTMAN" = 1 ]; then
+  note "postman (Microsoft)" "skipped (SKIP_POSTMAN=1)"
+elif [ "$RELEASE_OK" != 1 ] || [ ! -x build/release/scimd ]; then
+  step_failed "postman (Microsoft)" "no release scimd binary"
+elif [ ! -x "$SHARED/conformance/ms-postman/run.sh" ] && [ ! -f "$SHARED/conformance/ms-postman/run.sh" ]; then
+  step_failed "postman (Microsoft)" "$SHARED/conformance/ms-postman/run.sh not found"
+else
+  run_postman "postman (Microsoft, SQLite)" postman-sqlite "sqlite:$WORK/ms.db"
+  # PostgreSQL: a schema of its own on the test cluster, the search_path of scimd's connections.
+  if [ -z "${SCIMD_TEST_PG_URL:-}" ]; then
+    step_failed "postman (Microsoft, PostgreSQL)" "no test cluster (SCIMD_TEST_PG_URL)"
+  elif ! "${PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -q -v ON_ERROR_STOP=1 "$SCIMD_TEST_PG_URL" \
+    -c "CREATE SCHEMA ms_postman" < /dev/null; then
+    step_failed "postman (Microsoft, PostgreSQL)" "CREATE SCHEMA ms_postman failed"
+  else
+    sep='?'
+    case "$SCIMD_TEST_PG_URL" in *\?*) sep='&' ;; esac
+    run_postman "postman (Microsoft, PostgreSQL)" postman-pg \
+      "$SCIMD_TEST_PG_URL${sep}options=-csearch_path%3Dms_postman"
   fi
 fi
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -58,6 +59,20 @@ std::string dump_database(const std::string& path) {
   dump += read_file(path);
   dump += read_file(path + "-wal");
   return dump;
+}
+
+// The PostgreSQL twin: pg_dump of every row in the test's schema.
+std::string dump_postgres_schema(const std::string& schema, const std::filesystem::path& scratch) {
+  const char* pg_bin = std::getenv("PG_BIN");
+  const std::string pg_dump =
+      std::string(pg_bin != nullptr ? pg_bin : "/usr/lib/postgresql/15/bin") + "/pg_dump";
+  const auto out = scratch / "pg_dump.sql";
+  const std::string command = "'" + pg_dump + "' --data-only --schema=" + schema + " '" +
+                              store::postgres::PgTestSchema::base_url() + "' > '" + out.string() +
+                              "'";
+  const int rc = std::system(command.c_str());
+  EXPECT_EQ(rc, 0) << command;
+  return read_file(out);
 }
 
 // Polls until requests with `token` get `expected`, at most the cache TTL plus slack: a server
@@ -213,7 +228,8 @@ TEST_F(CliTest, TokensAreNotStoredInClear) {
   const std::string rotated = rotate(tenant.name, "1h");
   EXPECT_EQ(wait_for_status(http(), tenant.name, rotated, 200), 200);
 
-  const std::string dump = dump_database(db_path());
+  const std::string dump =
+      on_postgres() ? dump_postgres_schema(pg_schema(), dir_.path()) : dump_database(db_path());
   ASSERT_NE(dump.find("marker-user@x.com"), std::string::npos)
       << "the dump must see the data, or this test proves nothing";
   EXPECT_EQ(dump.find(tenant.token), std::string::npos) << "first token stored in clear";

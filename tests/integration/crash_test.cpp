@@ -1,4 +1,6 @@
 // Durability: every write the server acknowledged (201) survives `kill -9` mid-load.
+// Both backends: on SQLite it is the file's durability; on PostgreSQL, that scimd acknowledges
+// only committed writes (pg_outage_test.cpp restarts the database itself under load).
 #include <gtest/gtest.h>
 
 #include <atomic>

@@ -1,13 +1,45 @@
 #include "integration/scimd_fixture.h"
 
+#include <cstdlib>
 #include <iostream>
 
 namespace scimd::itest {
+namespace {
 
-ScimdTest::ScimdTest()
-    : db_path_((dir_.path() / "scimd.db").string()),
-      server_(std::make_unique<ScimdServer>("sqlite:" + db_path_, std::string(kPublicUrl),
-                                            dir_.path())) {}
+using store::postgres::PgTestSchema;
+
+// Skips the whole run when PostgreSQL is asked for but no test cluster is named.
+class BackendEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (on_postgres() && !PgTestSchema::configured()) GTEST_SKIP() << PgTestSchema::kSkipReason;
+  }
+};
+
+[[maybe_unused]] ::testing::Environment* const kBackendEnvironment =
+    ::testing::AddGlobalTestEnvironment(new BackendEnvironment);  // gtest owns it
+
+}  // namespace
+
+bool on_postgres() {
+  const char* backend = std::getenv("SCIMD_ITEST_BACKEND");
+  return backend != nullptr && std::string_view(backend) == "postgres";
+}
+
+ScimdTest::ScimdTest() : db_path_((dir_.path() / "scimd.db").string()) {
+  if (on_postgres() && PgTestSchema::configured()) {
+    schema_ = std::make_unique<PgTestSchema>("itest");
+    db_url_ = schema_->url();
+  } else {
+    db_url_ = "sqlite:" + db_path_;
+  }
+  server_ = std::make_unique<ScimdServer>(db_url_, std::string(kPublicUrl), dir_.path());
+}
+
+void ScimdTest::check_backend() const {
+  ASSERT_TRUE(schema_ == nullptr || schema_->ok())
+      << "cannot make a schema on SCIMD_TEST_PG_URL: " << schema_->error();
+}
 
 void ScimdTest::TearDown() {
   if (server_->running()) {
@@ -25,6 +57,7 @@ CliResult ScimdTest::cli(std::vector<std::string> args) {
 }
 
 void ScimdTest::create_tenant(const std::string& name, Tenant* out) {
+  ASSERT_NO_FATAL_FAILURE(check_backend());
   const CliResult result =
       cli({"tenant", "create", name, "--json", "--public-url", std::string(kPublicUrl)});
   ASSERT_EQ(result.exit_code, 0) << "tenant create " << name << ": " << result.out << result.err;
@@ -42,6 +75,7 @@ void ScimdTest::create_tenant(const std::string& name, Tenant* out) {
 }
 
 void ScimdTest::start_server() {
+  ASSERT_NO_FATAL_FAILURE(check_backend());
   const std::string failure = server_->start();
   ASSERT_EQ(failure, "");
   http_.set_port(server_->port());

@@ -1,5 +1,9 @@
-// The base fixture of the integration tests: a temp dir with a fresh SQLite database, tenants
-// created with the real CLI, and `scimd serve` on an OS-assigned port, stopped in TearDown.
+// The base fixture of the integration tests: a temp dir with a fresh database, tenants created
+// with the real CLI, and `scimd serve` on an OS-assigned port, stopped in TearDown.
+//
+// The backend: SQLite in the temp dir, or, with SCIMD_ITEST_BACKEND=postgres (the ctest tests
+// named integration_pg.*), a fresh schema per test on the cluster SCIMD_TEST_PG_URL names,
+// dropped after the test. Without SCIMD_TEST_PG_URL the PostgreSQL run skips every test.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,10 +14,17 @@
 #include "integration/http_client.h"
 #include "integration/json_assert.h"
 #include "integration/scimd_process.h"
+#include "store/pg_test_schema.h"
 
 namespace scimd::itest {
 
 inline constexpr std::string_view kPublicUrl = "http://scim.test";
+
+// Whether this run is on PostgreSQL (SCIMD_ITEST_BACKEND=postgres).
+bool on_postgres();
+// For the GTEST_SKIP of a test that only means something on one backend.
+inline constexpr const char* kSqliteOnly = "SQLite-specific test; skipped on PostgreSQL";
+inline constexpr const char* kPostgresOnly = "PostgreSQL-only test (runs as integration_pg.*)";
 
 struct Tenant {
   std::string name;
@@ -36,14 +47,23 @@ class ScimdTest : public ::testing::Test {
 
   ScimClient scim(const Tenant& tenant, std::string dialect_query = "") const;
   const HttpClient& http() const { return http_; }
+  // The SQLite file (SQLite runs only).
   const std::string& db_path() const { return db_path_; }
-  std::string db_url() const { return "sqlite:" + db_path_; }
+  // What --db gets: sqlite:<db_path()> or the PostgreSQL URL with this test's schema.
+  const std::string& db_url() const { return db_url_; }
+  // This test's PostgreSQL schema ("" on SQLite).
+  std::string pg_schema() const { return schema_ ? schema_->name() : ""; }
   ScimdServer& server() { return *server_; }
 
   TempDir dir_;
 
  private:
+  // Fatal failure when the PostgreSQL schema could not be made.
+  void check_backend() const;
+
   std::string db_path_;
+  std::unique_ptr<store::postgres::PgTestSchema> schema_;  // before server_: dropped after it stops
+  std::string db_url_;
   std::unique_ptr<ScimdServer> server_;
   HttpClient http_{0};
 };
