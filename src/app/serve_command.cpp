@@ -1,7 +1,14 @@
+#include <atomic>
 #include <charconv>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
+#include "api/error_response.h"
+#include "api/json_response.h"
 #include "api/service.h"
 #include "app/admin_key.h"
 #include "app/commands.h"
@@ -30,6 +37,120 @@ bool split_listen(const std::string& listen, std::string& host, unsigned short& 
   return true;
 }
 
+// What runs once the store is open: webhook delivery, invitation mail and retention, and the
+// API service. Stopped in that order.
+struct Running {
+  std::shared_ptr<store::Store> store;
+  std::unique_ptr<delivery::WebhookDispatcher> webhooks;
+  std::unique_ptr<Background> background;
+  std::unique_ptr<api::Service> service;
+
+  void stop() {
+    if (webhooks) webhooks->stop();  // lets in-flight POSTs finish, saves progress
+    if (background) background->stop();
+    service.reset();  // writes what the provisioning log still queues while logging still works
+  }
+};
+
+// Builds everything on top of an open store. Errors: invalid_value (a mail flag).
+Result<std::unique_ptr<Running>> start_running(const ServeConfig& config,
+                                               std::shared_ptr<store::Store> store,
+                                               const delivery::DispatcherOptions& webhook_options,
+                                               api::ServiceOptions service_options) {
+  auto running = std::make_unique<Running>();
+  running->store = store;
+  // Webhook delivery runs on threads of its own, from the outbox, beside the server.
+  running->webhooks = std::make_unique<delivery::WebhookDispatcher>(store, webhook_options);
+  running->webhooks->start();
+  // Invitation mail and retention pruning, also from the store, beside the server.
+  auto background = Background::start(config.mail, config.db, store);
+  if (!background.ok()) {
+    running->stop();
+    return background.error();
+  }
+  running->background = std::move(background).value();
+  log_event(LogLevel::info, "invitations", {{"transport", running->background->describe()}});
+  running->service = std::make_unique<api::Service>(store, std::move(service_options));
+  return running;
+}
+
+// Opens the store while the server already answers: /healthz says "starting" and every other
+// request gets 503 with Retry-After until the database can be reached. Retries with backoff
+// (1 s doubling to 30 s), one log line per failure, until stop().
+class StoreOpener {
+ public:
+  using Ready = std::function<Status(std::shared_ptr<store::Store>)>;
+
+  StoreOpener(std::string url, Ready ready) : url_(std::move(url)), ready_(std::move(ready)) {}
+  ~StoreOpener() { stop(); }
+
+  void start(std::string first_failure) {
+    set_waiting(std::move(first_failure));
+    thread_ = std::thread([this] { run(); });
+  }
+  void stop() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  std::string waiting_for() const {
+    const std::lock_guard lock(mutex_);
+    return waiting_;
+  }
+
+ private:
+  void set_waiting(std::string detail) {
+    const std::lock_guard lock(mutex_);
+    waiting_ = std::move(detail);
+  }
+  void run() {
+    std::chrono::seconds delay{1};
+    while (true) {
+      log_event(LogLevel::warn, "database unreachable; retrying",
+                {{"detail", waiting_for()}, {"retry_in_s", static_cast<std::int64_t>(delay.count())}});
+      {
+        std::unique_lock lock(mutex_);
+        if (wake_.wait_for(lock, delay, [this] { return stopping_; })) return;
+      }
+      delay = std::min(delay * 2, std::chrono::seconds(30));
+      auto opened = store::Store::open(url_);
+      if (!opened.ok()) {
+        set_waiting(opened.error().detail);
+        continue;
+      }
+      log_event(LogLevel::info, "database reachable; store open");
+      if (Status s = ready_(std::shared_ptr<store::Store>(std::move(opened).value())); !s.ok()) {
+        log_event(LogLevel::error, s.error().detail);
+      }
+      return;
+    }
+  }
+
+  const std::string url_;
+  const Ready ready_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::string waiting_;
+  std::thread thread_;
+};
+
+// The answer while the store is not open yet.
+api::Response not_ready(const api::Request& r, const std::string& waiting_for) {
+  const std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
+  if (path == "/healthz") {
+    api::Response response = api::json_response(
+        503, boost::json::object{{"status", "starting"}, {"detail", "waiting for the database: " + waiting_for}});
+    response.headers.emplace_back("Retry-After", "5");
+    return response;
+  }
+  return api::error_response(
+      make_error(Errc::unavailable, "scimd is starting: the database cannot be reached yet"));
+}
+
 }  // namespace
 
 int serve(const ServeConfig& config) {
@@ -49,14 +170,7 @@ int serve(const ServeConfig& config) {
   }
   options.max_body_bytes = config.max_body_bytes;
   options.io_threads = config.threads;
-  auto opened = store::Store::open(config.db);
-  if (!opened.ok()) {
-    log_event(LogLevel::error, "cannot open the store", {{"db", config.db}, {"detail", opened.error().detail}});
-    return 1;
-  }
-  std::shared_ptr<store::Store> store = std::move(opened).value();
 
-  // Webhook delivery runs on threads of its own, from the outbox, beside the server.
   delivery::DispatcherOptions webhook_options;
   const auto horizon = parse_duration(config.webhook_horizon);
   const auto webhook_timeout = parse_duration(config.webhook_timeout);
@@ -70,25 +184,29 @@ int serve(const ServeConfig& config) {
   webhook_options.log = [](bool warning, std::string_view msg, boost::json::object fields) {
     log_event(warning ? LogLevel::warn : LogLevel::info, msg, std::move(fields));
   };
-  delivery::WebhookDispatcher webhooks(store, webhook_options);
-  webhooks.start();
-  // Invitation mail and retention pruning, also from the store, beside the server.
-  auto background = Background::start(config.mail, config.db, store);
-  if (!background.ok()) {
-    log_event(LogLevel::error, background.error().detail);
-    return 2;
-  }
-  log_event(LogLevel::info, "invitations", {{"transport", (*background)->describe()}});
 
-  // Made after listen(): the default public URL needs the bound port. No request is handled
-  // before run(), so the handler may refer to it.
-  std::unique_ptr<api::Service> service;
+  // A wrong URL, password or database name ends the start at once (exit 2); a database that
+  // cannot be reached yet is waited for while the server answers 503 (StoreOpener).
+  auto opened = store::Store::open(config.db);
+  if (!opened.ok() && opened.error().code != Errc::unavailable) {
+    log_event(LogLevel::error, "cannot open the store", {{"db", config.db}, {"detail", opened.error().detail}});
+    return opened.error().code == Errc::invalid_value ? 2 : 1;
+  }
+
+  std::unique_ptr<Running> running;
+  std::mutex running_mutex;                   // guards `running` while the opener may set it
+  std::atomic<api::Service*> service{nullptr};  // published once everything runs
+  std::unique_ptr<StoreOpener> opener;
   // Waiting feed long-polls answer at once when the drain begins, so SIGTERM stays prompt.
   options.on_drain = [&service] {
-    if (service) service->stop_waiting();
+    if (api::Service* s = service.load()) s->stop_waiting();
   };
   http::Server server(
-      options, [&service](const api::Request& r) { return service->handle(r); },
+      options,
+      [&service, &opener](const api::Request& r) {
+        if (api::Service* s = service.load(std::memory_order_acquire)) return s->handle(r);
+        return not_ready(r, opener ? opener->waiting_for() : std::string());
+      },
       [](const api::Request& r) { return api::Service::may_block(r); });
   if (auto r = server.listen(); !r.ok()) {
     log_event(LogLevel::error, "cannot listen", {{"listen", config.listen}, {"detail", r.error().detail}});
@@ -108,18 +226,44 @@ int serve(const ServeConfig& config) {
   // Feed long-polls may hold at most half the blocking pool; SCIM writes keep the rest.
   service_options.max_feed_waiters = std::max(1, options.blocking_threads / 2);
   service_options.admin_key = api::AdminKey::from_secret(admin_key->secret);  // held as a hash
-  service = std::make_unique<api::Service>(store, service_options);
+
+  // Everything on top of the store; on a mail flag error the server stops (exit 2).
+  int exit_code = 0;
+  auto ready = [&](std::shared_ptr<store::Store> store) -> Status {
+    auto started = start_running(config, std::move(store), webhook_options, service_options);
+    if (!started.ok()) {
+      exit_code = 2;
+      server.stop();
+      return started.error();
+    }
+    const std::lock_guard lock(running_mutex);
+    running = std::move(started).value();
+    service.store(running->service.get(), std::memory_order_release);
+    return {};
+  };
+  if (opened.ok()) {
+    if (Status s = ready(std::shared_ptr<store::Store>(std::move(opened).value())); !s.ok()) {
+      log_event(LogLevel::error, s.error().detail);
+      return 2;
+    }
+  } else {
+    opener = std::make_unique<StoreOpener>(config.db, ready);
+    opener->start(opened.error().detail);
+  }
   log_event(LogLevel::info, "listening",
             {{"host", options.host}, {"port", server.port()}, {"public_url", public_url},
              {"tenant_url", api::tenant_url(public_url, "{tenant}")},
              {"admin_api", admin_key->secret.empty() ? "off" : "on (key from " + admin_key->origin + ")"}});
   server.run();
-  webhooks.stop();  // lets in-flight POSTs finish (bounded by --webhook-timeout), saves progress
-  (*background)->stop();
-  service.reset();  // writes what the provisioning log still queues while logging still works
+  if (opener) opener->stop();  // no store may open after this point
+  service.store(nullptr);
+  {
+    const std::lock_guard lock(running_mutex);
+    if (running) running->stop();
+  }
   log_event(LogLevel::info, "stopped");
   spdlog::shutdown();  // flushes the asynchronous access log
-  return 0;
+  return exit_code;
 }
 
 }  // namespace scimd::app

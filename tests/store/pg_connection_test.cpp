@@ -323,6 +323,30 @@ TEST(PgConnectionOpen, NothingListeningIsUnavailableWithTheReason) {
   EXPECT_NE(down.error().detail.find("127.0.0.1"), std::string::npos) << down.error().detail;
 }
 
+TEST(PgConnectionOpen, AMalformedUrlIsAConfigurationError) {
+  for (const char* url : {"postgres://scimd@127.0.0.1:notaport/scimd",
+                          "postgres://scimd@127.0.0.1:5432/scimd?no_such_parameter=1"}) {
+    auto bad = PgConnection::open(url);
+    ASSERT_FALSE(bad.ok()) << url;
+    EXPECT_EQ(bad.error().code, Errc::invalid_value) << bad.error().detail;
+  }
+}
+
+TEST(PgConnectionOpen, ARefusalByTheServerIsAConfigurationErrorNotAnOutage) {
+  const char* base = std::getenv("SCIMD_TEST_PG_URL");
+  if (base == nullptr || *base == '\0') GTEST_SKIP() << "SCIMD_TEST_PG_URL is not set";
+  // The same server, a database that does not exist: retrying would never help.
+  std::string url = base;
+  const std::size_t slash = url.rfind('/');
+  ASSERT_NE(slash, std::string::npos);
+  url = url.substr(0, slash) + "/no_such_database_here";
+  auto refused = PgConnection::open(url);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::invalid_value) << refused.error().detail;
+  EXPECT_NE(refused.error().detail.find("does not exist"), std::string::npos)
+      << refused.error().detail;
+}
+
 TEST(PgErrorMap, SqlStatesBecomeScimdErrors) {
   EXPECT_EQ(pg_error("23505", "dup").code, Errc::uniqueness);
   EXPECT_EQ(pg_error("08006", "gone").code, Errc::unavailable);

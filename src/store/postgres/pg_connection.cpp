@@ -306,15 +306,43 @@ class PgStatement final : public sql::StatementImpl {
   bool unique_violation_ = false;
 };
 
+namespace {
+
+// The server answered and said no (wrong password, unknown role or database, no pg_hba
+// entry), or libpq refused an option value (a port that is not a number): waiting will not
+// help, unlike a server that is down or unreachable. libpq gives no SQLSTATE for a failed
+// connection, so its message is all there is to go on.
+bool is_refusal(std::string_view reason) {
+  for (const std::string_view sign : {"authentication failed", "does not exist", "invalid ",
+                                      "no password supplied", "no pg_hba.conf entry",
+                                      "password authentication"}) {
+    if (reason.find(sign) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PgConnection>> PgConnection::open(std::string_view url) {
   if (!url.starts_with("postgres://") && !url.starts_with("postgresql://")) {
     return make_error(Errc::invalid_value,
                       "not a PostgreSQL URL (postgres://user:pass@host:port/db): '" +
                           std::string(url.substr(0, 64)) + "'");
   }
+  const std::string conninfo(url);
+  // A malformed URI (bad port, unknown parameter) is a configuration error, not an outage.
+  char* parse_error = nullptr;
+  if (PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &parse_error)) {
+    PQconninfoFree(parsed);
+  } else {
+    Error error = make_error(Errc::invalid_value,
+                             "postgres URL: " + (parse_error != nullptr ? trimmed(parse_error)
+                                                                        : std::string("invalid")));
+    PQfreemem(parse_error);
+    return error;
+  }
   // Defaults the URL may override (keywords after dbname win): a bounded connect, keepalives
   // that notice a vanished server within about a minute, and a name in pg_stat_activity.
-  const std::string conninfo(url);
   const char* const keywords[] = {"connect_timeout",
                                   "keepalives_idle",
                                   "keepalives_interval",
@@ -326,9 +354,10 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(std::string_view url) {
   pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname*/ 1);
   if (conn == nullptr) return make_error(Errc::unavailable, "postgres: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
-    Error error = make_error(Errc::unavailable, "postgres: " + trimmed(PQerrorMessage(conn)));
+    const std::string reason = trimmed(PQerrorMessage(conn));
     PQfinish(conn);
-    return error;
+    return make_error(is_refusal(reason) ? Errc::invalid_value : Errc::unavailable,
+                      "postgres: " + reason);
   }
   // Server notices ("table does not exist, skipping") are not errors; keep them off stderr.
   PQsetNoticeProcessor(

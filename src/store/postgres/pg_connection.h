@@ -35,7 +35,8 @@ bool retryable_sqlstate(std::string_view sqlstate);
 class PgConnection final : public sql::Connection {
  public:
   // "postgres://user:pass@host:port/db?options=…" or "postgresql://…" (libpq's URI form).
-  // Errors: invalid_value (not a postgres URL), unavailable (cannot connect: libpq's reason).
+  // Errors: invalid_value (not a postgres URL, a malformed one, or the server refused it:
+  // wrong password, unknown role or database), unavailable (cannot connect: libpq's reason).
   static Result<std::unique_ptr<PgConnection>> open(std::string_view url);
   ~PgConnection() override;
   PgConnection(const PgConnection&) = delete;
