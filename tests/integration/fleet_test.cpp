@@ -199,6 +199,8 @@ TEST_F(FleetTest, IfMatchPatchesFromBothInstancesLoseNoAcknowledgedChange) {
     });
   }
   for (std::thread& thread : threads) thread.join();
+  RecordProperty("acknowledged", successes.load());
+  RecordProperty("precondition_failed", refused.load());
   EXPECT_EQ(other.load(), 0) << "every PATCH must answer 204 (or 200) or 412";
   EXPECT_GT(successes.load(), 0);
   for (int which = 0; which < 2; ++which) {

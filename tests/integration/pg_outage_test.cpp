@@ -177,6 +177,8 @@ TEST_F(PostgresOutageTest, WritesGet503DuringARestartAndEveryAcknowledgedOneSurv
   stop = true;
   for (std::thread& writer : writers) writer.join();
 
+  RecordProperty("acknowledged", static_cast<int>(acknowledged_count()));
+  RecordProperty("unavailable", unavailable.load());
   ASSERT_TRUE(restart_ok) << "pg-test-cluster.sh restart failed";
   EXPECT_GT(before, 0u) << "no write was acknowledged before the outage";
   EXPECT_EQ(unexpected.load(), 0) << "every answer must be 201 or 503";
