@@ -82,6 +82,13 @@ Response Service::Impl::route(const Request& req) {
   if (!target.ok()) return error_response(target.error());
   const auto& seg = target->segments;
   if (seg.size() == 1 && seg[0] == "healthz") {
+    // Load balancers take an instance out while its database cannot be reached.
+    if (Status s = store->ping(); !s.ok()) {
+      Response r = json_response(503, boost::json::object{{"status", "unavailable"},
+                                                          {"detail", s.error().detail}});
+      r.headers.emplace_back("Retry-After", "5");
+      return r;
+    }
     return json_response(200, boost::json::object{{"status", "ok"}});
   }
   if (seg.size() >= 3 && seg[0] == "scim" && iequals(seg[1], "v2")) {

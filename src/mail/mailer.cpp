@@ -46,6 +46,7 @@ Mailer::Mailer(std::shared_ptr<store::Store> store, std::unique_ptr<Transport> t
 Mailer::~Mailer() { stop(); }
 
 void Mailer::start() {
+  prime();  // before the server answers (serve starts the mailer first)
   thread_ = std::thread([this] {
     while (true) {
       {
@@ -135,7 +136,22 @@ void Mailer::release_leases() {
   }
 }
 
+void Mailer::prime() {
+  auto tenants = store_->list_tenants();
+  if (!tenants.ok()) {
+    spdlog::warn("mail: cannot list tenants: {}", tenants.error().detail);
+    return;  // tried again at the next pass
+  }
+  primed_ = true;
+  for (const store::Tenant& tenant : *tenants) {
+    existed_at_prime_.insert(tenant.id);
+    // Another instance holding the lease makes the same decision for it.
+    if (keep_lease(tenant.id)) (void)cursor(tenant.id);
+  }
+}
+
 std::optional<SteadyClock::time_point> Mailer::run_once() {
+  if (!primed_) prime();
   auto tenants = store_->list_tenants();
   if (!tenants.ok()) {
     spdlog::warn("mail: cannot list tenants: {}", tenants.error().detail);
@@ -179,6 +195,10 @@ std::optional<std::int64_t> Mailer::cursor(store::TenantId tenant) {
     return std::nullopt;
   }
   if (*seq != 0 || seen_.contains(tenant)) return *seq;
+  if (primed_ && !existed_at_prime_.contains(tenant)) {
+    seen_.insert(tenant);  // created since the mailer started: every event is new
+    return *seq;
+  }
   // A tenant the mailer has never followed (or that had no events when it first did): start at
   // its newest event, so existing users are not invited the day invitations are switched on.
   auto last = store_->last_event_seq(tenant);

@@ -58,7 +58,12 @@ class Mailer {
   Mailer(const Mailer&) = delete;
   Mailer& operator=(const Mailer&) = delete;
 
-  void start();  // the background thread
+  void start();  // prime(), then the background thread
+  // Decides where each tenant that exists now starts (its newest event, if it was never
+  // followed), before the server takes requests: a user created in the moment after the start
+  // is then invited, not skipped as history. Tenants created later start at their first event.
+  // run_once() primes first if start() did not.
+  void prime();
   void stop();   // wakes and joins it; an invitation being sent finishes first
 
   // One pass over every tenant: handles what is due. Returns when the earliest retry is due
@@ -100,6 +105,8 @@ class Mailer {
   MailerOptions options_;
   std::map<store::TenantId, Pending> pending_;
   std::set<store::TenantId> seen_;  // tenants whose cursor this process has checked
+  bool primed_ = false;
+  std::set<store::TenantId> existed_at_prime_;  // history before the mailer: not invited
   std::set<store::TenantId> bad_settings_warned_;
   std::map<store::TenantId, TenantLease> leases_;
 

@@ -256,6 +256,11 @@ class Store {
   // Deletes provisioning entries, delivery attempts and mail records older than `before`.
   virtual Result<std::int64_t> prune_logs(TimePoint before) = 0;
 
+  // --- health -----------------------------------------------------------------------------
+  // Whether the database answers now (a connection and a trivial query), for /healthz.
+  // Errors: unavailable.
+  virtual Status ping() = 0;
+
  protected:
   EventSignal event_signal_;
 };

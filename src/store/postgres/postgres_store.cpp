@@ -16,7 +16,6 @@ class PgEngine final : public sql::Executor {
   Status write(const Job& job) override { return executor_.write(job); }
   Result<sql::Lease> read() override { return executor_.read(); }
   sql::Dialect dialect() const override { return sql::Dialect::postgres; }
-  PgPool& pool() { return *pool_; }
 
  private:
   std::unique_ptr<PgPool> pool_;
@@ -54,6 +53,5 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(PostgresOptions optio
   return store;
 }
 
-Status PostgresStore::ping() { return static_cast<PgEngine&>(executor()).pool().ping(); }
 
 }  // namespace scimd::store::postgres

@@ -32,9 +32,6 @@ class PostgresStore final : public sql::SqlStore {
   // `migrate` false).
   static Result<std::unique_ptr<PostgresStore>> open(PostgresOptions options);
 
-  // A connection and `SELECT 1` (for /healthz). Errors: unavailable.
-  Status ping();
-
   // Whether the cross-instance listener has LISTEN in effect (false when options.listen is
   // off, or while it reconnects).
   bool listening() const { return listener_ && listener_->listening(); }

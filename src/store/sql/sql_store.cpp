@@ -226,6 +226,12 @@ Status refresh_user_emails(Connection& db, TenantId tenant, std::string_view id,
 // "User" or "Group" for an id of the tenant, or nullopt if it names nothing.
 }  // namespace
 
+Status SqlStore::ping() {
+  SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db->prepare("SELECT 1"));
+  return stmt.run();
+}
+
 std::string SqlStore::now() const { return format_time(clock_->now()); }
 
 // --- tenants -------------------------------------------------------------------------------

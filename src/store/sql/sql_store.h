@@ -81,6 +81,8 @@ class SqlStore : public Store {
                                                           std::string_view since) override;
   Result<std::int64_t> prune_logs(TimePoint before) override;
 
+  Status ping() override;
+
   // leases_sql.cpp
   Result<bool> hold_lease(std::string_view name, std::string_view owner, TimePoint now,
                           std::chrono::milliseconds ttl) override;
