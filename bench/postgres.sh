@@ -29,7 +29,9 @@ set -euo pipefail
 { # one block: bash reads the whole script before running it, so edits cannot change a run
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-NAME=postgres
+# shellcheck disable=SC2034 # read by common.sh
+NAME=postgres   # common.sh's log prefix and scratch directory name
+export NAME
 MODE=full
 case "${1-}" in
   --quick) MODE=quick ;;
@@ -161,7 +163,8 @@ to_ms() { awk -v t="$1" 'BEGIN { v = t + 0; if (t ~ /us$/) v /= 1000; else if (t
 
 measure() { # config uses_pg token scimpath port...
   local cfg=$1 uses_pg=$2 token=$3 scimpath=$4; shift 4
-  local ports=("$@") k=${#ports[@]} i
+  local ports=("$@")
+  local k=${#ports[@]} i
   local log_file="$OUT/$cfg.txt"
   echo "# config=$cfg ports=${ports[*]} pids=${SERVER_PIDS[*]} $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$log_file"
 
@@ -175,7 +178,7 @@ measure() { # config uses_pg token scimpath port...
   done
   wait_jobs_ok || failed=1
   s1=$(server_ticks "${SERVER_PIDS[@]}"); p1=$(pg_ticks); t1=$(now)
-  local pre ok n wall worst_p50 worst_p99 id
+  local pre ok n wall id
   pre=$(cat "${pre_files[@]}" | jq -cs '{ok: (map(.ok) | add), failed: (map(.failed) | add), seconds: (map(.seconds) | max), p50_ms: (map(.p50_ms) | max), p99_ms: (map(.p99_ms) | max), statusCounts: (map(.statusCounts | to_entries[]) | group_by(.key) | map({(.[0].key): (map(.value) | add)}) | add)}')
   ok=$(jq -r .ok <<<"$pre"); n=$((ok > 0 ? ok : 1))
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')
@@ -254,7 +257,7 @@ run_config() {
       else
         start_scimd "$cfg" "$url" 8122
         start_scimd "$cfg" "$url" 8123
-        wait_ready 8122 30 && wait_ready 8123 30 || { log "$cfg did not start"; failed=1; return; }
+        if ! { wait_ready 8122 30 && wait_ready 8123 30; }; then log "$cfg did not start"; failed=1; return; fi
         measure "$cfg" 1 "$token" /scim/v2/bench 8122 8123
       fi ;;
     jackson-pg)
