@@ -323,6 +323,20 @@ bool is_refusal(std::string_view reason) {
 
 }  // namespace
 
+pg_conn* connect_with_defaults(const std::string& url, const char* application_name) {
+  // Keywords after dbname win, so these are defaults the URL may override: a bounded connect,
+  // keepalives that notice a vanished server within about a minute, a name in pg_stat_activity.
+  const char* const keywords[] = {"connect_timeout",
+                                  "keepalives_idle",
+                                  "keepalives_interval",
+                                  "keepalives_count",
+                                  "fallback_application_name",
+                                  "dbname",
+                                  nullptr};
+  const char* const values[] = {"5", "30", "10", "3", application_name, url.c_str(), nullptr};
+  return PQconnectdbParams(keywords, values, /*expand_dbname*/ 1);
+}
+
 Result<std::unique_ptr<PgConnection>> PgConnection::open(std::string_view url) {
   if (!url.starts_with("postgres://") && !url.starts_with("postgresql://")) {
     return make_error(Errc::invalid_value,
@@ -341,17 +355,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(std::string_view url) {
     PQfreemem(parse_error);
     return error;
   }
-  // Defaults the URL may override (keywords after dbname win): a bounded connect, keepalives
-  // that notice a vanished server within about a minute, and a name in pg_stat_activity.
-  const char* const keywords[] = {"connect_timeout",
-                                  "keepalives_idle",
-                                  "keepalives_interval",
-                                  "keepalives_count",
-                                  "fallback_application_name",
-                                  "dbname",
-                                  nullptr};
-  const char* const values[] = {"5", "30", "10", "3", "scimd", conninfo.c_str(), nullptr};
-  pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname*/ 1);
+  pg_conn* conn = connect_with_defaults(conninfo, "scimd");
   if (conn == nullptr) return make_error(Errc::unavailable, "postgres: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     const std::string reason = trimmed(PQerrorMessage(conn));

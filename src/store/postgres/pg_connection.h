@@ -25,6 +25,10 @@ namespace scimd::store::postgres {
 // `parameters` receives the number of parameters (the largest number used).
 std::string number_placeholders(std::string_view sql, int* parameters = nullptr);
 
+// PQconnectdbParams on a URL with scimd's defaults (connect_timeout=5, TCP keepalives,
+// fallback_application_name); the URL's own settings win. Never null; check PQstatus.
+pg_conn* connect_with_defaults(const std::string& url, const char* application_name);
+
 // The scimd error for a failed statement, from its SQLSTATE and message.
 Error pg_error(std::string_view sqlstate, std::string_view message);
 

@@ -12,6 +12,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/postgres/pg_connection.h"
+
 namespace scimd::store::postgres {
 
 namespace {
@@ -31,15 +33,7 @@ using ConnPtr = std::unique_ptr<PGconn, ConnCloser>;
 
 // As PgConnection::open: a bounded connect and keepalives; the URL's own settings win.
 ConnPtr connect(const std::string& url) {
-  const char* const keywords[] = {"connect_timeout",
-                                  "keepalives_idle",
-                                  "keepalives_interval",
-                                  "keepalives_count",
-                                  "fallback_application_name",
-                                  "dbname",
-                                  nullptr};
-  const char* const values[] = {"5", "30", "10", "3", "scimd-listener", url.c_str(), nullptr};
-  ConnPtr conn(PQconnectdbParams(keywords, values, /*expand_dbname*/ 1));
+  ConnPtr conn(connect_with_defaults(url, "scimd-listener"));
   if (conn && PQstatus(conn.get()) == CONNECTION_OK) {
     PQsetNoticeProcessor(
         conn.get(), [](void*, const char*) {}, nullptr);

@@ -65,38 +65,7 @@ Status SqlStore::save_delivery(const LeaseClaim& claim, const Webhook& state,
                                const std::vector<DeliveryAttempt>& attempts) {
   return exec_->write([&](Connection& db) -> Status {
     SCIMD_TRY(check_claim(db, claim));
-    SCIMD_ASSIGN_OR_RETURN(Statement update,
-                           db.prepare("UPDATE webhooks SET delivered_seq = ?, state = ?, "
-                                      "attempts = ?, failing_since = ?, next_attempt_at = ?, "
-                                      "last_error = ? WHERE id = ?"));
-    update.bind(1, state.delivered_seq).bind(2, state.state).bind(3, state.attempts);
-    if (state.failing_since) {
-      update.bind(4, *state.failing_since);
-    } else {
-      update.bind(4, nullptr);
-    }
-    if (state.next_attempt_at) {
-      update.bind(5, *state.next_attempt_at);
-    } else {
-      update.bind(5, nullptr);
-    }
-    update.bind(6, state.last_error).bind(7, state.id);
-    SCIMD_TRY(update.run());
-    if (db.changes() == 0) {
-      return make_error(Errc::not_found, "webhook '" + state.id + "' not found");
-    }
-    for (const DeliveryAttempt& a : attempts) {
-      SCIMD_ASSIGN_OR_RETURN(
-          Statement insert,
-          db.prepare(
-              "INSERT INTO webhook_deliveries (webhook_id, event_seq, event_id, attempt, "
-              "time, status, latency_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-      insert.bind(1, state.id).bind(2, a.event_seq).bind(3, a.event_id).bind(4, a.attempt);
-      insert.bind(5, a.time.empty() ? now() : a.time).bind(6, a.status).bind(7, a.latency_ms);
-      insert.bind(8, a.outcome).bind(9, a.error);
-      SCIMD_TRY(insert.run());
-    }
-    return {};
+    return write_delivery(db, state, attempts);
   });
 }
 
@@ -104,12 +73,7 @@ Status SqlStore::set_consumer_seq(const LeaseClaim& claim, TenantId tenant,
                                   std::string_view consumer, std::int64_t seq) {
   return exec_->write([&](Connection& db) -> Status {
     SCIMD_TRY(check_claim(db, claim));
-    SCIMD_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.prepare("INSERT INTO consumers (tenant_id, name, seq) VALUES (?, ?, ?) "
-                   "ON CONFLICT (tenant_id, name) DO UPDATE SET seq = excluded.seq"));
-    stmt.bind(1, tenant).bind(2, consumer).bind(3, seq);
-    return stmt.run();
+    return write_consumer_seq(db, tenant, consumer, seq);
   });
 }
 

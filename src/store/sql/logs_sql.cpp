@@ -48,14 +48,18 @@ Result<std::int64_t> SqlStore::consumer_seq(TenantId tenant, std::string_view co
 }
 
 Status SqlStore::set_consumer_seq(TenantId tenant, std::string_view consumer,
-                                     std::int64_t seq) {
-  return exec_->write([&](Connection& db) -> Status {
-    SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                           db.prepare("INSERT INTO consumers (tenant_id, name, seq) VALUES (?, ?, ?) "
-                                      "ON CONFLICT (tenant_id, name) DO UPDATE SET seq = excluded.seq"));
-    stmt.bind(1, tenant).bind(2, consumer).bind(3, seq);
-    return stmt.run();
-  });
+                                  std::int64_t seq) {
+  return exec_->write(
+      [&](Connection& db) { return write_consumer_seq(db, tenant, consumer, seq); });
+}
+
+Status SqlStore::write_consumer_seq(Connection& db, TenantId tenant, std::string_view consumer,
+                                    std::int64_t seq) {
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db.prepare("INSERT INTO consumers (tenant_id, name, seq) VALUES (?, ?, ?) "
+                                    "ON CONFLICT (tenant_id, name) DO UPDATE SET seq = excluded.seq"));
+  stmt.bind(1, tenant).bind(2, consumer).bind(3, seq);
+  return stmt.run();
 }
 
 Result<std::int64_t> SqlStore::save_mail(const MailRecord& record) {

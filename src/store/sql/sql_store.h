@@ -114,6 +114,11 @@ class SqlStore : public Store {
 
  private:
   std::string now() const;
+  // The writes behind save_delivery and set_consumer_seq, with or without a lease check.
+  Status write_delivery(Connection& db, const Webhook& state,
+                        const std::vector<DeliveryAttempt>& attempts);
+  static Status write_consumer_seq(Connection& db, TenantId tenant, std::string_view consumer,
+                                   std::int64_t seq);
 
   std::unique_ptr<Executor> exec_;
   std::shared_ptr<const Clock> clock_;

@@ -142,30 +142,33 @@ Status SqlStore::delete_webhook(TenantId tenant, std::string_view id) {
 }
 
 Status SqlStore::save_delivery(const Webhook& state, const std::vector<DeliveryAttempt>& attempts) {
-  return exec_->write([&](Connection& db) -> Status {
-    SCIMD_ASSIGN_OR_RETURN(Statement update,
-                           db.prepare("UPDATE webhooks SET delivered_seq = ?, state = ?, "
-                                      "attempts = ?, failing_since = ?, next_attempt_at = ?, "
-                                      "last_error = ? WHERE id = ?"));
-    update.bind(1, state.delivered_seq).bind(2, state.state).bind(3, state.attempts);
-    bind_optional(update, 4, state.failing_since);
-    bind_optional(update, 5, state.next_attempt_at);
-    update.bind(6, state.last_error).bind(7, state.id);
-    SCIMD_TRY(update.run());
-    // A webhook deleted while its delivery was in flight: nothing to record against.
-    if (db.changes() == 0) return webhook_not_found(state.id);
-    for (const DeliveryAttempt& a : attempts) {
-      SCIMD_ASSIGN_OR_RETURN(
-          Statement insert,
-          db.prepare("INSERT INTO webhook_deliveries (webhook_id, event_seq, event_id, attempt, "
-                     "time, status, latency_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-      insert.bind(1, state.id).bind(2, a.event_seq).bind(3, a.event_id).bind(4, a.attempt);
-      insert.bind(5, a.time.empty() ? now() : a.time).bind(6, a.status).bind(7, a.latency_ms);
-      insert.bind(8, a.outcome).bind(9, a.error);
-      SCIMD_TRY(insert.run());
-    }
-    return {};
-  });
+  return exec_->write([&](Connection& db) { return write_delivery(db, state, attempts); });
+}
+
+Status SqlStore::write_delivery(Connection& db, const Webhook& state,
+                                const std::vector<DeliveryAttempt>& attempts) {
+  SCIMD_ASSIGN_OR_RETURN(Statement update,
+                         db.prepare("UPDATE webhooks SET delivered_seq = ?, state = ?, "
+                                    "attempts = ?, failing_since = ?, next_attempt_at = ?, "
+                                    "last_error = ? WHERE id = ?"));
+  update.bind(1, state.delivered_seq).bind(2, state.state).bind(3, state.attempts);
+  bind_optional(update, 4, state.failing_since);
+  bind_optional(update, 5, state.next_attempt_at);
+  update.bind(6, state.last_error).bind(7, state.id);
+  SCIMD_TRY(update.run());
+  // A webhook deleted while its delivery was in flight: nothing to record against.
+  if (db.changes() == 0) return webhook_not_found(state.id);
+  for (const DeliveryAttempt& a : attempts) {
+    SCIMD_ASSIGN_OR_RETURN(
+        Statement insert,
+        db.prepare("INSERT INTO webhook_deliveries (webhook_id, event_seq, event_id, attempt, "
+                   "time, status, latency_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert.bind(1, state.id).bind(2, a.event_seq).bind(3, a.event_id).bind(4, a.attempt);
+    insert.bind(5, a.time.empty() ? now() : a.time).bind(6, a.status).bind(7, a.latency_ms);
+    insert.bind(8, a.outcome).bind(9, a.error);
+    SCIMD_TRY(insert.run());
+  }
+  return {};
 }
 
 Result<Webhook> SqlStore::replay_webhook(TenantId tenant, std::string_view id,
