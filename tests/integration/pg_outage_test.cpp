@@ -158,6 +158,17 @@ TEST_F(PostgresOutageTest, WritesGet503DuringARestartAndEveryAcknowledgedOneSurv
       }
     });
   }
+  // A load balancer's view: /healthz says 503 while PostgreSQL is away, 200 again after.
+  std::atomic<int> health_unavailable = 0;
+  std::thread prober([&] {
+    const HttpClient health(server_->port(), 10s);
+    while (!stop) {
+      const HttpResponse r =
+          health.send(HttpRequest{.method = "GET", .target = "/healthz", .headers = {}, .body = ""});
+      if (r.status == 503) ++health_unavailable;
+      std::this_thread::sleep_for(100ms);
+    }
+  });
   const auto acknowledged_count = [&] {
     const std::lock_guard lock(mutex);
     return acknowledged.size();
@@ -176,6 +187,7 @@ TEST_F(PostgresOutageTest, WritesGet503DuringARestartAndEveryAcknowledgedOneSurv
   }
   stop = true;
   for (std::thread& writer : writers) writer.join();
+  prober.join();
 
   RecordProperty("acknowledged", static_cast<int>(acknowledged_count()));
   RecordProperty("unavailable", unavailable.load());
@@ -190,7 +202,12 @@ TEST_F(PostgresOutageTest, WritesGet503DuringARestartAndEveryAcknowledgedOneSurv
       << std::chrono::duration_cast<std::chrono::seconds>(kMaxPhase).count()
       << " s of PostgreSQL's return";
 
+  EXPECT_GT(health_unavailable.load(), 0) << "/healthz never said 503 while PostgreSQL was down";
+
   const HttpClient http(server_->port());
+  EXPECT_EQ(http.send(HttpRequest{.method = "GET", .target = "/healthz", .headers = {}, .body = ""})
+                .status,
+            200);
   const ScimClient client(http, "outage", token_);
   std::size_t missing = 0;
   for (const auto& [id, user_name] : acknowledged) {
