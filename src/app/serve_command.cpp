@@ -193,8 +193,9 @@ int serve(const ServeConfig& config) {
     return opened.error().code == Errc::invalid_value ? 2 : 1;
   }
 
+  // Set by ready(): on this thread, or on the opener's, which is joined before `running` is
+  // read again.
   std::unique_ptr<Running> running;
-  std::mutex running_mutex;                   // guards `running` while the opener may set it
   std::atomic<api::Service*> service{nullptr};  // published once everything runs
   std::unique_ptr<StoreOpener> opener;
   // Waiting feed long-polls answer at once when the drain begins, so SIGTERM stays prompt.
@@ -236,7 +237,6 @@ int serve(const ServeConfig& config) {
       server.stop();
       return started.error();
     }
-    const std::lock_guard lock(running_mutex);
     running = std::move(started).value();
     service.store(running->service.get(), std::memory_order_release);
     return {};
@@ -257,10 +257,7 @@ int serve(const ServeConfig& config) {
   server.run();
   if (opener) opener->stop();  // no store may open after this point
   service.store(nullptr);
-  {
-    const std::lock_guard lock(running_mutex);
-    if (running) running->stop();
-  }
+  if (running) running->stop();
   log_event(LogLevel::info, "stopped");
   spdlog::shutdown();  // flushes the asynchronous access log
   return exit_code;

@@ -79,6 +79,17 @@ struct WebhookDispatcher::Endpoint {
   bool leased = false;
   SteadyClock::time_point lease_renewed{};   // when the last successful hold_lease started
   SteadyClock::time_point lease_retry_at{};  // no lease attempt before (not ours, or an error)
+
+  // Delivery continues from the store's state of the endpoint (taken over, or replayed).
+  void take_delivery_state(const store::Webhook& stored) {
+    hook.delivered_seq = stored.delivered_seq;
+    hook.state = stored.state;
+    hook.attempts = stored.attempts;
+    hook.failing_since = stored.failing_since;
+    hook.next_attempt_at = stored.next_attempt_at;
+    hook.last_error = stored.last_error;
+    due = parse_optional_time(stored.next_attempt_at);
+  }
 };
 
 WebhookDispatcher::WebhookDispatcher(std::shared_ptr<store::Store> store, DispatcherOptions options)
@@ -431,13 +442,7 @@ bool WebhookDispatcher::keep_lease(Endpoint& ep) {
       }
       return false;
     }
-    ep.hook.delivered_seq = current->delivered_seq;
-    ep.hook.state = current->state;
-    ep.hook.attempts = current->attempts;
-    ep.hook.failing_since = current->failing_since;
-    ep.hook.next_attempt_at = current->next_attempt_at;
-    ep.hook.last_error = current->last_error;
-    ep.due = parse_optional_time(current->next_attempt_at);
+    ep.take_delivery_state(*current);
     std::lock_guard lock(mutex_);
     ep.persisted = ep.hook;
   }
@@ -458,13 +463,7 @@ bool WebhookDispatcher::flush(Endpoint& ep) {
   bool replayed = false;
   if (auto current = store_->get_webhook(ep.hook.tenant_id, ep.hook.id);
       current.ok() && !same_delivery_state(*current, ep.persisted)) {
-    ep.hook.delivered_seq = current->delivered_seq;
-    ep.hook.state = current->state;
-    ep.hook.attempts = current->attempts;
-    ep.hook.failing_since = current->failing_since;
-    ep.hook.next_attempt_at = current->next_attempt_at;
-    ep.hook.last_error = current->last_error;
-    ep.due = parse_optional_time(current->next_attempt_at);
+    ep.take_delivery_state(*current);
     replayed = true;
   }
   Status saved = store_->save_delivery(

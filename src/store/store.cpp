@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <utility>
+#include <vector>
 
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -28,28 +29,33 @@ Result<int> whole_number(std::string_view url, std::string_view key, std::string
   return n;
 }
 
+// The pieces of a URL's query between '&'s, in order, empty ones included ("a&" is "a", "").
+std::vector<std::string_view> query_pairs(std::string_view query) {
+  std::vector<std::string_view> pairs;
+  while (true) {
+    const std::size_t amp = query.find('&');
+    pairs.push_back(query.substr(0, amp));
+    if (amp == std::string_view::npos) return pairs;
+    query = query.substr(amp + 1);
+  }
+}
+
 // Applies "key=value&key=value" to the options. Known keys: read_connections (1-64).
 Status apply_url_options(std::string_view url, std::string_view query, Options& options) {
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t amp = query.find('&', pos);
-    const std::string_view pair =
-        query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+  for (const std::string_view pair : query_pairs(query)) {
     const std::size_t eq = pair.find('=');
     if (eq == std::string_view::npos) {
       return bad_url(url, "option '" + std::string(pair) + "' has no value");
     }
     const std::string_view key = pair.substr(0, eq);
     const std::string_view value = pair.substr(eq + 1);
-    if (key == "read_connections") {
-      SCIMD_ASSIGN_OR_RETURN(options.read_connections,
-                             whole_number(url, key, value, kMaxReadConnections));
-    } else {
+    if (key != "read_connections") {
       return bad_url(url, "unknown option '" + std::string(key) + "' (known: read_connections)");
     }
-    if (amp == std::string_view::npos) return {};
-    pos = amp + 1;
+    SCIMD_ASSIGN_OR_RETURN(options.read_connections,
+                           whole_number(url, key, value, kMaxReadConnections));
   }
+  return {};
 }
 
 // A PostgreSQL URL: scimd's own options (pool_size) are taken out, everything else is libpq's.
@@ -59,14 +65,11 @@ Result<postgres::PostgresOptions> postgres_options(std::string_view url) {
   options.url = std::string(url.substr(0, question));
   if (question == std::string_view::npos) return options;
   std::string rest;
-  std::string_view query = url.substr(question + 1);
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.starts_with("pool_size=")) {
-      SCIMD_ASSIGN_OR_RETURN(const int n, whole_number(url, "pool_size", pair.substr(10),
-                                                       kMaxPoolSize));
+  for (const std::string_view pair : query_pairs(url.substr(question + 1))) {
+    constexpr std::string_view kPoolSize = "pool_size=";
+    if (pair.starts_with(kPoolSize)) {
+      SCIMD_ASSIGN_OR_RETURN(const int n, whole_number(url, "pool_size",
+                                                       pair.substr(kPoolSize.size()), kMaxPoolSize));
       options.pool_size = static_cast<std::size_t>(n);
     } else if (!pair.empty()) {
       rest += (rest.empty() ? "" : "&") + std::string(pair);

@@ -74,7 +74,7 @@ class Dispatcher : public ::testing::Test {
 
   // Appends events as a store write would, and tells the dispatcher as the store does.
   std::int64_t append(int n, const std::string& type = "user.created") {
-    const auto seq = append_raw_events(db_path(), tenant_, n, type);
+    const auto seq = append_raw_events("sqlite:" + db_path(), tenant_, n, type);
     store_->event_signal().notify();
     return seq;
   }

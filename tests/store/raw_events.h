@@ -25,13 +25,12 @@ inline Result<std::unique_ptr<sql::Connection>> raw_connection(const std::string
   return std::unique_ptr<sql::Connection>(std::move(db));
 }
 
-// Appends `count` events of `type` to tenant `tenant` in the store at `url` (a SQLite path is
-// taken as sqlite:PATH); returns the seq of the last one. The store may be open: this waits
-// on its write lock (SQLite's, or the tenant row's).
-inline std::int64_t append_raw_events(const std::string& url_or_path, TenantId tenant, int count,
+// Appends `count` events of `type` to tenant `tenant` in the store at `url`; returns the seq
+// of the last one. The store may be open: this waits on its write lock (SQLite's, or the
+// tenant row's).
+inline std::int64_t append_raw_events(const std::string& url, TenantId tenant, int count,
                                       const std::string& type = "user.created") {
-  const bool url = url_or_path.starts_with("sqlite:") || url_or_path.starts_with("postgres");
-  auto db = raw_connection(url ? url_or_path : "sqlite:" + url_or_path);
+  auto db = raw_connection(url);
   EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().detail);
   if (!db.ok()) return 0;
   auto& conn = **db;

@@ -12,7 +12,7 @@ using ::testing::ElementsAre;
 
 class WebhookStore : public StoreTest {
  protected:
-  std::string db_path() const { return store_url(GetParam(), dir_); }
+  std::string url() const { return store_url(GetParam(), dir_); }
 
   Webhook spec(std::string url = "https://example.test/hook") {
     Webhook w;
@@ -37,7 +37,7 @@ class WebhookStore : public StoreTest {
 };
 
 TEST_P(WebhookStore, CreateStartsAfterTheNewestEventAndReadsBack) {
-  append_raw_events(db_path(), tenant_, 3);
+  append_raw_events(url(), tenant_, 3);
   auto created = store_->create_webhook(tenant_, spec());
   ASSERT_TRUE(created.ok()) << created.error().detail;
   EXPECT_EQ(created->id.rfind("wh_", 0), 0u);
@@ -142,7 +142,7 @@ TEST_P(WebhookStore, SaveDeliveryForADeletedEndpointIsNotFound) {
 }
 
 TEST_P(WebhookStore, ReplayRevivesADeadEndpointAndCanRewind) {
-  append_raw_events(db_path(), tenant_, 5);
+  append_raw_events(url(), tenant_, 5);
   auto w = store_->create_webhook(tenant_, spec());
   ASSERT_TRUE(w.ok());
   Webhook dead = *w;

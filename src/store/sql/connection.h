@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -75,6 +76,12 @@ class Statement {
   }
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, const SqlValue& value);
+  // NULL when empty.
+  template <class T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    if (value) return bind(index, *value);
+    return bind(index, nullptr);
+  }
   void bind_all(const std::vector<SqlValue>& values, int first_index = 1);
 
   // true: a row is ready; false: done. On error, unique_violation() says whether a unique

@@ -96,6 +96,13 @@ Result<Resource> read_resource(const Statement& stmt) {
 
 // --- resource rows -------------------------------------------------------------------------
 
+// If-Match: the version the client saw must be the stored one.
+Status check_version(const Resource& current, std::optional<std::int64_t> if_match) {
+  if (!if_match || *if_match == current.version) return {};
+  return make_error(Errc::precondition_failed, "version " + std::to_string(current.version) +
+                                                   " does not match " + std::to_string(*if_match));
+}
+
 // How a write reads a row: `for_update` when it may rewrite it (see row_lock).
 enum class Lock { none, for_update };
 
@@ -112,11 +119,16 @@ Result<std::optional<Resource>> load_row(Connection& db, TenantId tenant, Resour
   return std::optional<Resource>(std::move(r));
 }
 
+// Whether load_fetched reads member rows (groups) or group rows (users).
+bool reads_side_rows(ResourceKind kind, Fetch fetch) {
+  return kind == ResourceKind::group ? fetch.members : fetch.groups;
+}
+
 Status load_fetched(Connection& db, TenantId tenant, ResourceKind kind, Fetch fetch, Resource& r) {
-  if (kind == ResourceKind::group && fetch.members) {
+  if (!reads_side_rows(kind, fetch)) return {};
+  if (kind == ResourceKind::group) {
     SCIMD_ASSIGN_OR_RETURN(r.members, load_members(db, tenant, r.id));
-  }
-  if (kind == ResourceKind::user && fetch.groups) {
+  } else {
     SCIMD_ASSIGN_OR_RETURN(r.groups, load_groups(db, tenant, r.id));
   }
   return {};
@@ -146,23 +158,14 @@ IndexRow index_row(ResourceKind kind, const json::object& doc) {
   return row;
 }
 
-template <class T>
-void bind_optional(Statement& stmt, int index, const std::optional<T>& value) {
-  if (value) {
-    stmt.bind(index, *value);
-  } else {
-    stmt.bind(index, nullptr);
-  }
-}
-
 // Binds the six index columns starting at `first`.
 void bind_index_row(Statement& stmt, int first, const IndexRow& row) {
-  bind_optional(stmt, first, row.user_name_lower);
-  bind_optional(stmt, first + 1, row.display_name);
-  bind_optional(stmt, first + 2, row.display_name_lower);
-  bind_optional(stmt, first + 3, row.external_id);
-  bind_optional(stmt, first + 4, row.work_email_lower);
-  bind_optional(stmt, first + 5, row.active);
+  stmt.bind(first, row.user_name_lower);
+  stmt.bind(first + 1, row.display_name);
+  stmt.bind(first + 2, row.display_name_lower);
+  stmt.bind(first + 3, row.external_id);
+  stmt.bind(first + 4, row.work_email_lower);
+  stmt.bind(first + 5, row.active);
 }
 
 // userName (users) and displayName (groups) are unique per tenant, case-insensitively. Checked
@@ -556,8 +559,8 @@ Result<std::optional<Resource>> adopt_user(Connection& db, TenantId tenant, json
                  "WHERE e.tenant_id = ? AND e.value_lower = ? AND u.synced = 0 "
                  "ORDER BY 2 LIMIT 1"));
   find.bind(1, tenant).bind(3, tenant);
-  bind_optional(find, 2, row.user_name_lower);
-  bind_optional(find, 4, row.work_email_lower);
+  find.bind(2, row.user_name_lower);
+  find.bind(4, row.work_email_lower);
   SCIMD_ASSIGN_OR_RETURN(const bool found, find.step());
   if (!found) return std::optional<Resource>();
   const std::string id = find.column_text(0);
@@ -669,8 +672,10 @@ Status SqlStore::set_tenant_settings(TenantId tenant, const json::object& settin
 Result<Resource> SqlStore::get(TenantId tenant, ResourceKind kind, std::string_view id,
                                   Fetch fetch) {
   SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
+  // The row with its member or group rows needs one snapshot; the row alone is one statement
+  // (on PostgreSQL a snapshot costs two more round trips).
   ReadSnapshot txn(*db);
-  SCIMD_TRY(txn.begin());
+  if (reads_side_rows(kind, fetch)) SCIMD_TRY(txn.begin());
   SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> found, load_row(*db, tenant, kind, id));
   if (!found) return not_found(kind, id);
   SCIMD_TRY(load_fetched(*db, tenant, kind, fetch, *found));
@@ -940,11 +945,7 @@ Result<Resource> SqlStore::update(TenantId tenant, ResourceKind kind, std::strin
     SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> current,
                            load_row(db, tenant, kind, id, Lock::for_update));
     if (!current) return not_found(kind, id);
-    if (if_match && *if_match != current->version) {
-      return make_error(Errc::precondition_failed, "version " + std::to_string(current->version) +
-                                                       " does not match " +
-                                                       std::to_string(*if_match));
-    }
+    SCIMD_TRY(check_version(*current, if_match));
     SCIMD_TRY(load_fetched(db, tenant, kind, fetch, *current));
     SCIMD_ASSIGN_OR_RETURN(Change change, mutation(*current));
     const Resource before = header_of(*current);
@@ -988,11 +989,7 @@ Status SqlStore::remove(TenantId tenant, ResourceKind kind, std::string_view id,
     SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> current,
                            load_row(db, tenant, kind, id, Lock::for_update));
     if (!current) return not_found(kind, id);
-    if (if_match && *if_match != current->version) {
-      return make_error(Errc::precondition_failed, "version " + std::to_string(current->version) +
-                                                       " does not match " +
-                                                       std::to_string(*if_match));
-    }
+    SCIMD_TRY(check_version(*current, if_match));
     // Groups that held it change: they lose a member.
     SCIMD_ASSIGN_OR_RETURN(const auto held_by, remove_from_all_groups(db, tenant, id, when));
     MemberDelta delta;

@@ -36,15 +36,6 @@ std::optional<std::string> optional_text(const Statement& stmt, int column) {
   return stmt.column_text(column);
 }
 
-template <class T>
-void bind_optional(Statement& stmt, int index, const std::optional<T>& value) {
-  if (value) {
-    stmt.bind(index, *value);
-  } else {
-    stmt.bind(index, nullptr);
-  }
-}
-
 constexpr std::string_view kWebhookSelect =
     "SELECT w.id, w.tenant_id, t.name, w.url, w.secret, w.events, w.created, w.delivered_seq, "
     "w.state, w.attempts, w.failing_since, w.next_attempt_at, w.last_error "
@@ -152,8 +143,8 @@ Status SqlStore::write_delivery(Connection& db, const Webhook& state,
                                     "attempts = ?, failing_since = ?, next_attempt_at = ?, "
                                     "last_error = ? WHERE id = ?"));
   update.bind(1, state.delivered_seq).bind(2, state.state).bind(3, state.attempts);
-  bind_optional(update, 4, state.failing_since);
-  bind_optional(update, 5, state.next_attempt_at);
+  update.bind(4, state.failing_since);
+  update.bind(5, state.next_attempt_at);
   update.bind(6, state.last_error).bind(7, state.id);
   SCIMD_TRY(update.run());
   // A webhook deleted while its delivery was in flight: nothing to record against.
@@ -182,11 +173,7 @@ Result<Webhook> SqlStore::replay_webhook(TenantId tenant, std::string_view id,
         db.prepare("UPDATE webhooks SET state = 'active', attempts = 0, failing_since = NULL, "
                    "next_attempt_at = NULL, last_error = '', "
                    "delivered_seq = COALESCE(?, delivered_seq) WHERE tenant_id = ? AND id = ?"));
-    if (from_seq) {
-      stmt.bind(1, *from_seq - 1);
-    } else {
-      stmt.bind(1, nullptr);
-    }
+    stmt.bind(1, from_seq ? std::optional<std::int64_t>(*from_seq - 1) : std::nullopt);
     stmt.bind(2, tenant).bind(3, id);
     SCIMD_TRY(stmt.run());
     if (db.changes() == 0) return webhook_not_found(id);
