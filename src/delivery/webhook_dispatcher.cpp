@@ -458,34 +458,44 @@ void WebhookDispatcher::drop_lease(Endpoint& ep) {
 }
 
 bool WebhookDispatcher::flush(Endpoint& ep) {
-  // A replay (admin API or CLI, maybe another process) while this round ran: it wins. Without
-  // this check the round's progress would overwrite a rewind.
+  // A replay (admin API or CLI, maybe another process) while this round ran wins: the store
+  // saves only if the stored state is still what this dispatcher last saved (checked under the
+  // row's lock, so a replay cannot slip in between), else delivery takes the stored state and
+  // saves the round's attempts on top of it.
+  constexpr int kMaxTries = 3;  // a replay per try would be an operator racing the dispatcher
   bool replayed = false;
-  if (auto current = store_->get_webhook(ep.hook.tenant_id, ep.hook.id);
-      current.ok() && !same_delivery_state(*current, ep.persisted)) {
+  const store::LeaseClaim claim{lease_name(ep.hook), options_.instance_id};
+  for (int tries = 1;; ++tries) {
+    auto saved = store_->save_delivery(claim, ep.persisted, ep.hook, ep.pending);
+    if (!saved.ok()) {
+      if (saved.error().code == Errc::precondition_failed) {  // another instance holds it now
+        say(false, "webhooks: lease lost before saving; the new holder re-delivers",
+            {{"webhook", ep.hook.id}, {"instance", options_.instance_id}});
+        drop_lease(ep);
+        ep.lease_retry_at = SteadyClock::now() + lease_retry_gap_;
+        return true;
+      }
+      if (saved.error().code == Errc::not_found) {  // deleted meanwhile: nothing to keep
+        std::lock_guard lock(mutex_);
+        ep.removed = true;
+        ep.pending.clear();
+        ep.unsaved = 0;
+        return false;
+      }
+      say(true, "webhooks: cannot save delivery progress",
+          {{"webhook", ep.hook.id}, {"detail", saved.error().detail}});
+      return replayed;  // kept in memory; the next flush tries again
+    }
+    if (*saved) break;
+    auto current = store_->get_webhook(ep.hook.tenant_id, ep.hook.id);
+    if (!current.ok()) return replayed;  // kept in memory; the next flush tries again
     ep.take_delivery_state(*current);
-    replayed = true;
-  }
-  Status saved = store_->save_delivery(
-      store::LeaseClaim{lease_name(ep.hook), options_.instance_id}, ep.hook, ep.pending);
-  if (!saved.ok()) {
-    if (saved.error().code == Errc::precondition_failed) {  // another instance holds it now
-      say(false, "webhooks: lease lost before saving; the new holder re-delivers",
-          {{"webhook", ep.hook.id}, {"instance", options_.instance_id}});
-      drop_lease(ep);
-      ep.lease_retry_at = SteadyClock::now() + lease_retry_gap_;
-      return true;
-    }
-    if (saved.error().code == Errc::not_found) {  // deleted meanwhile: nothing to keep
+    {
       std::lock_guard lock(mutex_);
-      ep.removed = true;
-      ep.pending.clear();
-      ep.unsaved = 0;
-      return false;
+      ep.persisted = *current;
     }
-    say(true, "webhooks: cannot save delivery progress",
-        {{"webhook", ep.hook.id}, {"detail", saved.error().detail}});
-    return replayed;  // kept in memory; the next flush tries again
+    replayed = true;
+    if (tries == kMaxTries) return replayed;
   }
   ep.pending.clear();
   ep.unsaved = 0;

@@ -242,8 +242,13 @@ class Store {
   // checked in the same transaction (the lease row is locked until commit, so a take-over
   // waits for this save or sees it). Errors: precondition_failed when `owner` no longer holds
   // it (another instance took it over): the caller drops its unsaved progress and stops.
-  virtual Status save_delivery(const LeaseClaim& claim, const Webhook& state,
-                               const std::vector<DeliveryAttempt>& attempts) = 0;
+  // save_delivery also writes only if the endpoint's stored delivery state (delivered_seq,
+  // state, attempts, failing_since, next_attempt_at) still equals `expected`, what the caller
+  // last saved or read, checked under the row's lock: false, with nothing written, when it
+  // moved meanwhile (a replay), so the caller takes the stored state and saves again.
+  virtual Result<bool> save_delivery(const LeaseClaim& claim, const Webhook& expected,
+                                     const Webhook& state,
+                                     const std::vector<DeliveryAttempt>& attempts) = 0;
   virtual Status set_consumer_seq(const LeaseClaim& claim, TenantId tenant,
                                   std::string_view consumer, std::int64_t seq) = 0;
 

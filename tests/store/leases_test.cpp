@@ -84,26 +84,30 @@ TEST_P(LeaseStore, ReleaseFreesOnlyTheOwnersLease) {
 
 TEST_P(LeaseStore, DeliveryProgressIsSavedOnlyByTheLeaseHolder) {
   Webhook hook = make_webhook();
+  const Webhook created = hook;  // the stored delivery state each save expects, in turn
   const std::string name = "webhook:" + hook.id;
   const LeaseClaim a{name, "a"};
   const LeaseClaim b{name, "b"};
 
   // Never taken: refused.
   hook.delivered_seq = 1;
-  Status refused = store_->save_delivery(a, hook, {delivered(hook, 1)});
+  auto refused = store_->save_delivery(a, created, hook, {delivered(hook, 1)});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, Errc::precondition_failed);
 
   ASSERT_TRUE(hold("a", kT0, name));
-  ASSERT_TRUE(store_->save_delivery(a, hook, {delivered(hook, 1)}).ok());
+  auto saved = store_->save_delivery(a, created, hook, {delivered(hook, 1)});
+  ASSERT_TRUE(saved.ok() && *saved);
+  const Webhook by_a = hook;
 
   // b takes over after a's lease expired and moves on; a, slow, tries to save older progress.
   ASSERT_TRUE(hold("b", kT0 + kTtl + 1s, name));
   Webhook by_b = hook;
   by_b.delivered_seq = 5;
-  ASSERT_TRUE(store_->save_delivery(b, by_b, {delivered(hook, 5)}).ok());
+  saved = store_->save_delivery(b, by_a, by_b, {delivered(hook, 5)});
+  ASSERT_TRUE(saved.ok() && *saved);
   hook.delivered_seq = 2;
-  refused = store_->save_delivery(a, hook, {delivered(hook, 2)});
+  refused = store_->save_delivery(a, by_a, hook, {delivered(hook, 2)});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, Errc::precondition_failed);
 
@@ -118,7 +122,37 @@ TEST_P(LeaseStore, DeliveryProgressIsSavedOnlyByTheLeaseHolder) {
 
   // A deleted endpoint is still not_found for the holder.
   ASSERT_TRUE(store_->delete_webhook(tenant_, hook.id).ok());
-  EXPECT_EQ(store_->save_delivery(b, by_b, {}).error().code, Errc::not_found);
+  EXPECT_EQ(store_->save_delivery(b, by_b, by_b, {}).error().code, Errc::not_found);
+}
+
+TEST_P(LeaseStore, AReplayBetweenReadAndSaveIsNotOverwritten) {
+  Webhook hook = make_webhook();
+  const std::string name = "webhook:" + hook.id;
+  const LeaseClaim a{name, "a"};
+  ASSERT_TRUE(hold("a", kT0, name));
+  const Webhook before = hook;
+  hook.delivered_seq = 4;
+  auto saved = store_->save_delivery(a, before, hook, {delivered(hook, 4)});
+  ASSERT_TRUE(saved.ok() && *saved);
+
+  // The holder read seq 4 and delivered on to 9; meanwhile an operator rewound to event 1.
+  ASSERT_TRUE(store_->replay_webhook(tenant_, hook.id, 1).ok());
+  Webhook ahead = hook;
+  ahead.delivered_seq = 9;
+  saved = store_->save_delivery(a, hook, ahead, {delivered(hook, 9)});
+  ASSERT_TRUE(saved.ok()) << saved.error().detail;
+  EXPECT_FALSE(*saved) << "the round's progress must not overwrite the rewind";
+
+  auto stored = store_->get_webhook(tenant_, hook.id);
+  ASSERT_TRUE(stored.ok()) << stored.error().detail;
+  EXPECT_EQ(stored->delivered_seq, 0);
+  auto attempts = store_->list_deliveries(tenant_, hook.id, false, 10);
+  ASSERT_TRUE(attempts.ok()) << attempts.error().detail;
+  EXPECT_EQ(attempts->size(), 1u);  // nothing written by the refused save
+
+  // Saved against the stored state, the same progress goes through.
+  saved = store_->save_delivery(a, *stored, ahead, {delivered(hook, 9)});
+  ASSERT_TRUE(saved.ok() && *saved);
 }
 
 TEST_P(LeaseStore, TheMailCursorAdvancesOnlyForTheLeaseHolder) {

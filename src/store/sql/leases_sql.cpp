@@ -61,12 +61,20 @@ Status SqlStore::release_lease(std::string_view name, std::string_view owner) {
   });
 }
 
-Status SqlStore::save_delivery(const LeaseClaim& claim, const Webhook& state,
-                               const std::vector<DeliveryAttempt>& attempts) {
-  return exec_->write([&](Connection& db) -> Status {
+Result<bool> SqlStore::save_delivery(const LeaseClaim& claim, const Webhook& expected,
+                                     const Webhook& state,
+                                     const std::vector<DeliveryAttempt>& attempts) {
+  bool saved = false;
+  SCIMD_TRY(exec_->write([&](Connection& db) -> Status {
+    saved = false;
     SCIMD_TRY(check_claim(db, claim));
-    return write_delivery(db, state, attempts);
-  });
+    SCIMD_ASSIGN_OR_RETURN(const bool unchanged, delivery_state_is(db, expected));
+    if (!unchanged) return {};  // replayed meanwhile: the caller takes the stored state
+    SCIMD_TRY(write_delivery(db, state, attempts));
+    saved = true;
+    return {};
+  }));
+  return saved;
 }
 
 Status SqlStore::set_consumer_seq(const LeaseClaim& claim, TenantId tenant,

@@ -87,8 +87,9 @@ class SqlStore : public Store {
   Result<bool> hold_lease(std::string_view name, std::string_view owner, TimePoint now,
                           std::chrono::milliseconds ttl) override;
   Status release_lease(std::string_view name, std::string_view owner) override;
-  Status save_delivery(const LeaseClaim& claim, const Webhook& state,
-                       const std::vector<DeliveryAttempt>& attempts) override;
+  Result<bool> save_delivery(const LeaseClaim& claim, const Webhook& expected,
+                             const Webhook& state,
+                             const std::vector<DeliveryAttempt>& attempts) override;
   Status set_consumer_seq(const LeaseClaim& claim, TenantId tenant, std::string_view consumer,
                           std::int64_t seq) override;
 
@@ -117,6 +118,9 @@ class SqlStore : public Store {
   // The writes behind save_delivery and set_consumer_seq, with or without a lease check.
   Status write_delivery(Connection& db, const Webhook& state,
                         const std::vector<DeliveryAttempt>& attempts);
+  // Whether the endpoint's stored delivery state equals `expected` (row locked where the
+  // engine needs it). Errors: not_found.
+  static Result<bool> delivery_state_is(Connection& db, const Webhook& expected);
   static Status write_consumer_seq(Connection& db, TenantId tenant, std::string_view consumer,
                                    std::int64_t seq);
 

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "core/crypto.h"
+#include "store/sql/dialect_sql.h"
 #include "store/sql/sql_store.h"
 
 namespace scimd::store::sql {
@@ -134,6 +135,21 @@ Status SqlStore::delete_webhook(TenantId tenant, std::string_view id) {
 
 Status SqlStore::save_delivery(const Webhook& state, const std::vector<DeliveryAttempt>& attempts) {
   return exec_->write([&](Connection& db) { return write_delivery(db, state, attempts); });
+}
+
+Result<bool> SqlStore::delivery_state_is(Connection& db, const Webhook& expected) {
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare(std::string("SELECT delivered_seq, state, attempts, failing_since, "
+                             "next_attempt_at FROM webhooks WHERE id = ?") +
+                 std::string(row_lock(db.dialect()))));
+  stmt.bind(1, expected.id);
+  SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return webhook_not_found(expected.id);
+  return stmt.column_int(0) == expected.delivered_seq && stmt.column_text(1) == expected.state &&
+         stmt.column_int(2) == expected.attempts &&
+         optional_text(stmt, 3) == expected.failing_since &&
+         optional_text(stmt, 4) == expected.next_attempt_at;
 }
 
 Status SqlStore::write_delivery(Connection& db, const Webhook& state,
