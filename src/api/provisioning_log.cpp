@@ -115,6 +115,7 @@ void ProvisioningLog::record(const Request& request, const Response& response,
   item.tenant_name = std::string(tenant_name);
 
   std::uint64_t dropped = 0;
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     if (queue_.size() >= options_.capacity) {
@@ -122,11 +123,13 @@ void ProvisioningLog::record(const Request& request, const Response& response,
     } else {
       queue_.push_back(std::move(item));
       ++enqueued_;
+      // The writer needs a signal only to start lingering, or to stop once a batch is full.
+      wake = queue_.size() == 1 || queue_.size() == options_.batch;
     }
   }
-  if (dropped == 0) {
+  if (wake) {
     wake_.notify_one();
-  } else if (dropped == 1 || dropped % 1000 == 0) {
+  } else if (dropped != 0 && (dropped == 1 || dropped % 1000 == 0)) {
     warn("provisioning log: queue full ({} entries); {} entries dropped so far",
                  options_.capacity, dropped);
   }
@@ -135,6 +138,7 @@ void ProvisioningLog::record(const Request& request, const Response& response,
 bool ProvisioningLog::flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = enqueued_;
+  flush_requested_ = true;
   wake_.notify_one();
   return written_.wait_for(lock, timeout, [&] { return done_ >= target; });
 }
@@ -151,6 +155,10 @@ void ProvisioningLog::run() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything is written
+      wake_.wait_for(lock, options_.linger, [&] {
+        return stopping_ || flush_requested_ || queue_.size() >= options_.batch;
+      });
+      if (queue_.size() <= options_.batch) flush_requested_ = false;  // this batch takes all
       const std::size_t n = std::min(queue_.size(), options_.batch);
       batch.insert(batch.end(), std::make_move_iterator(queue_.begin()),
                    std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));

@@ -30,6 +30,9 @@ std::string detect_client(const Request& request);
 struct ProvisioningLogOptions {
   std::size_t capacity = 10000;  // queued entries before new ones are dropped
   std::size_t batch = 500;       // entries per store transaction
+  // How long the writer waits for a batch to fill before writing a partial one. Under load
+  // every request would otherwise wake it and cost a durable transaction of a few entries.
+  std::chrono::milliseconds linger{200};
   bool start = true;             // false: no writer thread until start() (tests)
 };
 
@@ -69,6 +72,7 @@ class ProvisioningLog {
   std::uint64_t done_ = 0;  // written or given up
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
+  bool flush_requested_ = false;  // flush() waits: write without lingering
   std::thread thread_;
 };
 

@@ -29,8 +29,8 @@ struct AccessLogEntry {
 //  "bytes_in":...,"bytes_out":...,"duration_us":...}
 std::string access_log_line(const AccessLogEntry& entry);
 
-// The registered "access" logger, or a new asynchronous stdout logger of that name with the
-// pattern "%v" (the line is the message) and no flush per line.
+// The registered "access" logger, or a new stdout logger of that name with the pattern "%v"
+// (the line is the message) that writes in chunks: a line reaches stdout within about a second.
 std::shared_ptr<spdlog::logger> access_logger();
 
 }  // namespace scimd::http

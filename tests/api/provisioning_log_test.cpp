@@ -1,6 +1,7 @@
 #include "api/provisioning_log.h"
 
 #include <chrono>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -128,6 +129,39 @@ TEST_F(ProvisioningLogTest, AFullQueueDropsWithoutBlocking) {
   store::ProvisioningQuery q;
   q.tenant_id = tenant;
   EXPECT_EQ(store_->list_provisioning(q)->size(), 2u);
+}
+
+TEST_F(ProvisioningLogTest, APartialBatchIsWrittenAfterTheLingerWithoutAFlush) {
+  ProvisioningLogOptions options;
+  options.batch = 100;
+  options.linger = 50ms;
+  ProvisioningLog log(store_, options);
+  const auto tenant = store_->find_tenant("acme")->id;
+  Response ok;
+  for (int i = 0; i < 3; ++i) {
+    log.record(request("GET", "/scim/v2/acme/Users"), ok, tenant, "acme",
+               std::chrono::steady_clock::now());
+  }
+  store::ProvisioningQuery q;
+  q.tenant_id = tenant;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (store_->list_provisioning(q)->size() < 3u && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(store_->list_provisioning(q)->size(), 3u);
+}
+
+TEST_F(ProvisioningLogTest, FlushDoesNotWaitForTheLinger) {
+  ProvisioningLogOptions options;
+  options.linger = std::chrono::hours(1);
+  ProvisioningLog log(store_, options);
+  const auto tenant = store_->find_tenant("acme")->id;
+  log.record(request("GET", "/scim/v2/acme/Users"), Response{}, tenant, "acme",
+             std::chrono::steady_clock::now());
+  ASSERT_TRUE(log.flush(std::chrono::seconds(10)));
+  store::ProvisioningQuery q;
+  q.tenant_id = tenant;
+  EXPECT_EQ(store_->list_provisioning(q)->size(), 1u);
 }
 
 }  // namespace
