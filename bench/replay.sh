@@ -39,6 +39,9 @@ for tool in jq nginx curl cmake ninja; do
   command -v "$tool" >/dev/null || { echo "replay: $tool is missing" >&2; exit 2; }
 done
 NAME=replay
+# The tree the binaries are built from: others may commit while the replay runs.
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
+DIRTY=$(git -C "$ROOT" status --porcelain -- src CMakeLists.txt bench/replay | wc -l)
 # shellcheck source=bench/common.sh
 source "$ROOT/bench/common.sh"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -132,8 +135,6 @@ DAY=$(date -u +%F)
 OUTDIR="$ROOT/bench/results/$DAY"
 mkdir -p "$OUTDIR"
 for r in "${RUNS[@]}"; do cp "$SCRATCH/replay-$r.json" "$OUTDIR/replay-$r.json"; done
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
-DIRTY=$(git -C "$ROOT" status --porcelain -- src CMakeLists.txt bench/replay | wc -l)
 J="$SCRATCH/replay-jackson-mem.json"
 [ -f "$J" ] || echo '{"completed":false,"stop_reason":"not run"}' >"$J"
 C="$SCRATCH/replay-ceiling.json" S="$SCRATCH/replay-scimd.json"
@@ -150,7 +151,7 @@ SECTION="$SCRATCH/section.md"
 {
   echo "## Entra initial-cycle replay (\`bash bench/replay.sh\`)"
   echo
-  echo "- date: $STARTED to $(date -u +%FT%TZ); commit $COMMIT$([ "$DIRTY" -gt 0 ] && echo " + uncommitted changes"); command \`$CMD\`"
+  echo "- date: $STARTED to $(date -u +%FT%TZ); commit $COMMIT$([ "$DIRTY" -gt 0 ] && echo " + uncommitted changes") when the run started; command \`$CMD\`; scimd binary \`${SCIMD_BIN/#$ROOT\//}\` (built $(date -u -r "$SCIMD_BIN" +%FT%TZ))"
   echo "- machine: $(nproc) cores, load average at start $LOAD_AT_START (1, 5, 15 min; other builds share the cores); client, servers and ceiling all on 127.0.0.1, unpinned"
   echo "- replay: \`scimd-replay\` (bench/replay/, one thread, Asio/Beast, $CONCURRENCY keep-alive connections); $REPLAY_USERS users, $REPLAY_GROUPS groups, $REPLAY_MEMBERSHIPS memberships ($(jq -r .member_patches "$S") PATCHes); per user \`GET /Users?filter=userName eq\` (must be empty) then \`POST /Users\` (Entra's default-mapping body); per group \`GET /Groups?excludedAttributes=members&filter=displayName eq\` then \`POST /Groups\` with no members; then per group, in order, \`PATCH /Groups/{id}\` adding 25 members (\`op: Add\`, Entra's default dialect). Membership j puts user j mod N in group (j mod N + j div N) mod G: every user in $((REPLAY_MEMBERSHIPS / REPLAY_USERS)) groups, every group ~$((REPLAY_MEMBERSHIPS / REPLAY_GROUPS)) members. Each run stops at ${BUDGET} s and is then reported as incomplete."
   echo "- ceiling: nginx, 1 worker, the peers' fixed 819-byte reply to every method (\`--blind\`: no reply parsing, synthetic ids); scimd: fresh SQLite file, one tenant, Release; Jackson mem: ../shared/bench/peers/jackson.js, \`JACKSON_DB=mem\`"
@@ -172,8 +173,9 @@ SECTION="$SCRATCH/section.md"
   row "server CPU (s)" '.server_cpu_seconds'
   row "server peak RSS (MiB)" '.server_peak_rss_kb / 1024'
   row "client CPU (s)" '.client_cpu_seconds'
+  row "client CPU per request (µs)" '.client_cpu_seconds / .requests * 1e6'
   echo
-  echo "Target (issue 7): scimd's whole-cycle wall time <= 0.1× Jackson mem's. The ceiling column shows the client's own limit on this machine: it must stay well above the scimd column's req/s."
+  echo "Target (issue 7): scimd's whole-cycle wall time <= 0.1× Jackson mem's. The ceiling column shows the client's own limit on this machine (it shares the 2 cores with nginx): it must stay well above the scimd column's req/s; the client's CPU per request bounds one client thread at about $(jq -r '1 / (.client_cpu_seconds / .requests) | floor' "$C") requests/s."
   if [ "$(jq -r .completed "$J")" != true ] || [ "$(jq -r .unexpected "$J")" != 0 ]; then
     echo
     echo "Jackson mem did not finish cleanly: $(jq -r '"stop: \(.stop_reason // "-"), unexpected \(.unexpected // "-"), first failures: \([.first_failures[]? | "\(.kind) \(.status) \(.detail[0:160])"] | join("; "))"' "$J")"
