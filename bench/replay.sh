@@ -91,6 +91,26 @@ replay() {
   jq -r '.first_failures[]? | "    failure: \(.kind) \(.status) \(.target) \(.detail)"' "$out" >&2
 }
 
+# Memberships the replay gave group 0 (the rule in bench/replay/workload.cpp).
+EXPECTED_G0=$(awk -v n="$REPLAY_USERS" -v g="$REPLAY_GROUPS" -v m="$REPLAY_MEMBERSHIPS" \
+  'BEGIN { for (j = 0; j < m; j++) if ((j % n + int(j / n)) % g == 0) c++; print c + 0 }')
+# checked FILE TEXT: records in the run's JSON what the server holds after the replay
+checked() { jq -c --arg c "$2" '. + {members_check: $c}' "$1" >"$1.tmp" && mv "$1.tmp" "$1"; log "  check: $2"; }
+# check_scimd BASE TOKEN: group 0's member count, read back
+check_scimd() {
+  local q id n
+  q=$(jq -rn --arg v 'displayName eq "Replay Group 0"' '$v|@uri')
+  id=$(timeout 60 curl -s -H "Authorization: Bearer $2" "$1/Groups?excludedAttributes=members&filter=$q" | jq -r '.Resources[0].id // empty')
+  n=$(timeout 60 curl -s -H "Authorization: Bearer $2" "$1/Groups/$id" | jq '.members // [] | length')
+  checked "$SCRATCH/replay-scimd.json" "group 0 has $n of $EXPECTED_G0 members (GET /Groups/{id})"
+}
+# check_jackson: Jackson reads no members back (GET returns members: []); its events do count them
+check_jackson() {
+  local n
+  n=$(timeout 60 curl -s "http://127.0.0.1:$JPORT/healthz" | jq '.events["group.user_added"] // 0')
+  checked "$SCRATCH/replay-jackson-mem.json" "$n of $REPLAY_MEMBERSHIPS group.user_added events (/healthz)"
+}
+
 # ---- 1. ceiling: nginx with the peers' fixed reply; POST/PATCH get it too (405 -> 200) ----
 mkdir -p "$SCRATCH/nginx/tmp"
 sed -e "s#@PREFIX@#$SCRATCH/nginx#g" -e "s#@ROOT@#$PEERS_DIR#g" -e "s#@PORT@#$CPORT#g" \
@@ -114,6 +134,7 @@ TOKEN=$("$SCIMD_BIN" tenant create bench --db "sqlite:$DB" --json | jq -r .token
 PIDS+=($!)
 wait_for "$SCRATCH/scimd.log" listening 30
 replay scimd "${PIDS[-1]}" "http://127.0.0.1:$PORT/scim/v2/bench" "$TOKEN"
+check_scimd "http://127.0.0.1:$PORT/scim/v2/bench" "$TOKEN"
 stop "${PIDS[-1]}"
 
 # ---- 3. Jackson mem, started as ../shared/bench/peers/bench.sh does ----
@@ -125,6 +146,7 @@ if [ "$MODE" = full ] && [ -z "${NO_JACKSON-}" ]; then
   PIDS+=($!)
   wait_for "$SCRATCH/jackson.log" "\"port\":$JPORT" 60
   replay jackson-mem "${PIDS[-1]}" "http://127.0.0.1:$JPORT/scim/v2" bench-token
+  check_jackson
   stop "${PIDS[-1]}"
   RUNS+=(jackson-mem)
 fi
@@ -153,7 +175,7 @@ SECTION="$SCRATCH/section.md"
   echo
   echo "- date: $STARTED to $(date -u +%FT%TZ); commit $COMMIT$([ "$DIRTY" -gt 0 ] && echo " + uncommitted changes") when the run started; command \`$CMD\`; scimd binary \`${SCIMD_BIN/#$ROOT\//}\` (built $(date -u -r "$SCIMD_BIN" +%FT%TZ))"
   echo "- machine: $(nproc) cores, load average at start $LOAD_AT_START (1, 5, 15 min; other builds share the cores); client, servers and ceiling all on 127.0.0.1, unpinned"
-  echo "- replay: \`scimd-replay\` (bench/replay/, one thread, Asio/Beast, $CONCURRENCY keep-alive connections); $REPLAY_USERS users, $REPLAY_GROUPS groups, $REPLAY_MEMBERSHIPS memberships ($(jq -r .member_patches "$S") PATCHes); per user \`GET /Users?filter=userName eq\` (must be empty) then \`POST /Users\` (Entra's default-mapping body); per group \`GET /Groups?excludedAttributes=members&filter=displayName eq\` then \`POST /Groups\` with no members; then per group, in order, \`PATCH /Groups/{id}\` adding 25 members (\`op: Add\`, Entra's default dialect). Membership j puts user j mod N in group (j mod N + j div N) mod G: every user in $((REPLAY_MEMBERSHIPS / REPLAY_USERS)) groups, every group ~$((REPLAY_MEMBERSHIPS / REPLAY_GROUPS)) members. Each run stops at ${BUDGET} s and is then reported as incomplete."
+  echo "- replay: \`scimd-replay\` (bench/replay/, one thread, Asio/Beast, $CONCURRENCY keep-alive connections); $REPLAY_USERS users, $REPLAY_GROUPS groups, $REPLAY_MEMBERSHIPS memberships ($(jq -r .member_patches "$S") PATCHes); per user \`GET /Users?filter=userName eq\` (must be empty) then \`POST /Users\` (Entra's default-mapping body); per group \`GET /Groups?excludedAttributes=members&filter=displayName eq\` then \`POST /Groups\` with no members; then per group, in order, \`PATCH /Groups/{id}\` adding 25 members (\`op: add\`, \`value: [{value: id}, …]\`: Entra with the \`aadOptscim062020\` flag; Entra's default dialect sends \`Add\`, which Jackson compares case-sensitively and answers with a 200 without adding anyone). Membership j puts user j mod N in group (j mod N + j div N) mod G: every user in $((REPLAY_MEMBERSHIPS / REPLAY_USERS)) groups, every group ~$((REPLAY_MEMBERSHIPS / REPLAY_GROUPS)) members. Each run stops at ${BUDGET} s and is then reported as incomplete."
   echo "- ceiling: nginx, 1 worker, the peers' fixed 819-byte reply to every method (\`--blind\`: no reply parsing, synthetic ids); scimd: fresh SQLite file, one tenant, Release; Jackson mem: ../shared/bench/peers/jackson.js, \`JACKSON_DB=mem\`"
   echo "- raw: [results/$DAY](results/$DAY) (\`replay-*.json\`)"
   echo
@@ -170,6 +192,7 @@ SECTION="$SCRATCH/section.md"
   done
   row "unexpected replies / socket errors" 'if .unexpected then "\(.unexpected) / \(.socket_errors)" else null end'
   row "completed" '.completed | tostring'
+  row "memberships held afterwards" '.members_check'
   row "server CPU (s)" '.server_cpu_seconds'
   row "server peak RSS (MiB)" '.server_peak_rss_kb / 1024'
   row "client CPU (s)" '.client_cpu_seconds'

@@ -100,12 +100,12 @@ std::string Workload::add_members_body(const std::vector<std::string_view>& memb
   json::array values;
   values.reserve(member_ids.size());
   for (const std::string_view id : member_ids) {
-    values.push_back(json::object{{"$ref", nullptr}, {"value", id}});  // Entra sends a null $ref
+    values.push_back(json::object{{"value", id}});
   }
   const json::object body{
       {"schemas", json::array{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
       {"Operations",
-       json::array{json::object{{"op", "Add"}, {"path", "members"}, {"value", std::move(values)}}}},
+       json::array{json::object{{"op", "add"}, {"path", "members"}, {"value", std::move(values)}}}},
   };
   return json::serialize(body);
 }

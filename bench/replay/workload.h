@@ -34,7 +34,9 @@ class Workload {
   static std::string group_lookup_target(std::size_t group);
   static std::string user_body(std::size_t user);
   static std::string group_body(std::size_t group);
-  // Entra's default dialect: {"op":"Add","path":"members","value":[{"$ref":null,"value":id}…]}.
+  // {"op":"add","path":"members","value":[{"value":id}…]}: Entra with the aadOptscim062020 flag
+  // (Microsoft's recommended SCIM-compliant mode). Entra's default dialect sends "Add", which
+  // Jackson compares case-sensitively and silently ignores (200, no member added).
   static std::string add_members_body(const std::vector<std::string_view>& member_ids);
 
   // Users of `group` in the order Entra sends them; split into kMemberBatch-sized PATCHes.
