@@ -11,10 +11,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(Options options) {
   if (!options.clock) options.clock = std::make_shared<SystemClock>();
   SCIMD_ASSIGN_OR_RETURN(auto writer, Connection::open(options.path, Connection::Mode::writer));
   SCIMD_TRY(migrate(*writer));
-  // Readers open after the writer has created the file and switched it to WAL.
+  // Readers and the checkpointer open after the writer has created the file and switched it
+  // to WAL.
   SCIMD_ASSIGN_OR_RETURN(auto reads, ReadPool::open(options.path, options.read_connections));
+  SCIMD_ASSIGN_OR_RETURN(auto checkpoint_connection,
+                         Connection::open(options.path, Connection::Mode::writer));
+  auto checkpoints = std::make_unique<Checkpointer>(std::move(checkpoint_connection));
+  checkpoints->attach(*writer);
   auto engine = std::make_unique<SqliteExecutor>(std::make_unique<WriteQueue>(std::move(writer)),
-                                                 std::move(reads));
+                                                 std::move(reads), std::move(checkpoints));
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(engine), options.clock));
 }
 
