@@ -12,7 +12,8 @@
 # Env: REPLAY_USERS REPLAY_GROUPS REPLAY_MEMBERSHIPS CONCURRENCY (override the size), BUDGET (s per server run,
 #      default 1200: a run past it stops and is reported as incomplete), SCIMD_BIN (default: the
 #      shared Release build), REPLAY_BUILD (default build/replay), PORT (8140), JACKSON_PORT
-#      (8141), CEILING_PORT (8148), NO_JACKSON=1. Every server is bound to 127.0.0.1 and killed
+#      (8141), CEILING_PORT (8148), NO_JACKSON=1, SCIMD_BIN_COMMIT (what SCIMD_BIN was built from,
+#      when not the working tree, e.g. a clean export of a commit). Every server is bound to 127.0.0.1 and killed
 #      by PID in the EXIT trap; every client run is bounded by `timeout`.
 set -euo pipefail
 { # read the whole script before running it
@@ -42,6 +43,8 @@ NAME=replay
 # The tree the binaries are built from: others may commit while the replay runs.
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
 DIRTY=$(git -C "$ROOT" status --porcelain -- src CMakeLists.txt bench/replay | wc -l)
+SOURCE="commit $COMMIT$([ "$DIRTY" -gt 0 ] && echo " + uncommitted changes") when the run started"
+[ -n "${SCIMD_BIN_COMMIT-}" ] && SOURCE="scimd built from $SCIMD_BIN_COMMIT, replay tool from commit $COMMIT$([ "$DIRTY" -gt 0 ] && echo " + uncommitted changes")"
 # shellcheck source=bench/common.sh
 source "$ROOT/bench/common.sh"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -173,7 +176,7 @@ SECTION="$SCRATCH/section.md"
 {
   echo "## Entra initial-cycle replay (\`bash bench/replay.sh\`)"
   echo
-  echo "- date: $STARTED to $(date -u +%FT%TZ); commit $COMMIT$([ "$DIRTY" -gt 0 ] && echo " + uncommitted changes") when the run started; command \`$CMD\`; scimd binary \`${SCIMD_BIN/#$ROOT\//}\` (built $(date -u -r "$SCIMD_BIN" +%FT%TZ))"
+  echo "- date: $STARTED to $(date -u +%FT%TZ); $SOURCE; command \`$CMD\`; scimd binary \`${SCIMD_BIN/#$ROOT\//}\` (built $(date -u -r "$SCIMD_BIN" +%FT%TZ))"
   echo "- machine: $(nproc) cores, load average at start $LOAD_AT_START (1, 5, 15 min; other builds share the cores); client, servers and ceiling all on 127.0.0.1, unpinned"
   echo "- replay: \`scimd-replay\` (bench/replay/, one thread, Asio/Beast, $CONCURRENCY keep-alive connections); $REPLAY_USERS users, $REPLAY_GROUPS groups, $REPLAY_MEMBERSHIPS memberships ($(jq -r .member_patches "$S") PATCHes); per user \`GET /Users?filter=userName eq\` (must be empty) then \`POST /Users\` (Entra's default-mapping body); per group \`GET /Groups?excludedAttributes=members&filter=displayName eq\` then \`POST /Groups\` with no members; then per group, in order, \`PATCH /Groups/{id}\` adding 25 members (\`op: add\`, \`value: [{value: id}, …]\`: Entra with the \`aadOptscim062020\` flag; Entra's default dialect sends \`Add\`, which Jackson compares case-sensitively and answers with a 200 without adding anyone). Membership j puts user j mod N in group (j mod N + j div N) mod G: every user in $((REPLAY_MEMBERSHIPS / REPLAY_USERS)) groups, every group ~$((REPLAY_MEMBERSHIPS / REPLAY_GROUPS)) members. Each run stops at ${BUDGET} s and is then reported as incomplete."
   echo "- ceiling: nginx, 1 worker, the peers' fixed 819-byte reply to every method (\`--blind\`: no reply parsing, synthetic ids); scimd: fresh SQLite file, one tenant, Release; Jackson mem: ../shared/bench/peers/jackson.js, \`JACKSON_DB=mem\`"
