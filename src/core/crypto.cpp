@@ -18,6 +18,20 @@ std::string random_bytes(std::size_t n) {
   return out;
 }
 
+std::string random_id_bytes(std::size_t n) {
+  constexpr std::size_t kRefillBytes = 4096;
+  if (n > kRefillBytes) return random_bytes(n);
+  thread_local std::string pool;
+  thread_local std::size_t used = 0;
+  if (pool.size() - used < n) {
+    pool = random_bytes(kRefillBytes);
+    used = 0;
+  }
+  std::string out = pool.substr(used, n);
+  used += n;
+  return out;
+}
+
 std::string sha256(std::string_view data) {
   std::string out(SHA256_DIGEST_LENGTH, '\0');
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),

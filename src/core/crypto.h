@@ -11,6 +11,10 @@ namespace scimd::crypto {
 
 // n bytes from the OS CSPRNG (RAND_bytes). Aborts if the CSPRNG fails: nothing safe remains.
 std::string random_bytes(std::size_t n);
+// The same randomness for identifiers (resource and event ids): served from a per-thread
+// buffer refilled 4 KiB at a time, since one RAND_bytes call per id showed in profiles of
+// member PATCHes (one event id per member). Secrets use random_bytes.
+std::string random_id_bytes(std::size_t n);
 
 std::string sha256(std::string_view data);  // 32 raw bytes
 std::string sha256_hex(std::string_view data);

@@ -5,7 +5,7 @@
 namespace scimd {
 
 std::string new_resource_id() {
-  std::string b = crypto::random_bytes(16);
+  std::string b = crypto::random_id_bytes(16);
   b[6] = static_cast<char>((static_cast<unsigned char>(b[6]) & 0x0f) | 0x40);
   b[8] = static_cast<char>((static_cast<unsigned char>(b[8]) & 0x3f) | 0x80);
   const std::string h = crypto::hex(b);

@@ -130,6 +130,6 @@ std::string event_json(std::string_view id, std::int64_t seq, std::string_view t
   return json::serialize(event);
 }
 
-std::string new_event_id() { return "evt_" + crypto::hex(crypto::random_bytes(16)); }
+std::string new_event_id() { return "evt_" + crypto::hex(crypto::random_id_bytes(16)); }
 
 }  // namespace scimd::store

@@ -1,5 +1,7 @@
 #include "core/crypto.h"
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "core/ids.h"
@@ -36,6 +38,18 @@ TEST(Crypto, Base64DecodeRoundTripsAndRejectsJunk) {
   EXPECT_FALSE(crypto::base64_decode("Z=g="));    // padding inside
   EXPECT_FALSE(crypto::base64_decode("Zm9v YmE"));  // not in the alphabet
   EXPECT_FALSE(crypto::base64_decode("-_8A"));    // URL-safe alphabet is not standard base64
+}
+
+TEST(Crypto, IdBytesHaveTheAskedSizeAndNeverRepeatAcrossRefills) {
+  std::set<std::string> seen;
+  // 16-byte ids: 1,000 of them cross several 4 KiB refills of the per-thread buffer.
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = crypto::random_id_bytes(16);
+    ASSERT_EQ(id.size(), 16u);
+    EXPECT_TRUE(seen.insert(id).second) << "repeated at " << i;
+  }
+  EXPECT_EQ(crypto::random_id_bytes(5000).size(), 5000u);  // larger than the buffer
+  EXPECT_EQ(crypto::random_id_bytes(0).size(), 0u);
 }
 
 TEST(Crypto, ConstantTimeEqual) {
