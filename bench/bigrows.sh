@@ -179,6 +179,8 @@ REPORT="$SCRATCH/bigrows.md"
   echo "| (r2) \`userName eq\` p99 at $BIG users within 1.5× of p99 at $SMALL | p99 $P99_B vs $P99_S ms | $R2 | $(holds "$R2" 1.5) |"
   echo "| (r3) startup with $BIG users ≤ 1 s to serving | first SCIM 200 after $R3_MS ms (median of $STARTS) | - | $R3 |"
   echo
+  echo "Beside the targets: lookups at $BIG users ran at $(ratio "$L_B_RPS" "$L_S_RPS")× the req/s of $SMALL users, p50 $(ratio "$(ms "$L_B_P50")" "$(ms "$L_S_P50")")×; PATCH remove median $RM_P50×, GET without members $GET_P50× (group of $GROUP_BIG against $GROUP_SMALL)."
+  echo
   echo "### (r3) Startup: spawn of \`scimd serve\` to the first 200 (median of $STARTS starts, page cache warm)"
   echo
   echo "| users | DB file | /healthz | GET /Users?filter=userName eq \"s0@example.com\" | RSS once serving |"
