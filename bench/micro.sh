@@ -95,7 +95,8 @@ SECTION="$ROOT/bench/results/micro.md"
   echo
   echo "$(date -u '+%F %H:%M UTC'), commit $commit, \`$CMD\` (Google Benchmark, Release, one"
   echo "run each; raw JSON: \`bench/results/$(date -u +%F)/micro.json\`). Load average at the start:"
-  echo "$(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores, so expect noise of a few percent."
+  echo "$(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; other work shares the machine, so compare"
+  echo "figures of one run with each other, and wall-clock ones (the store's) least precisely."
   echo
   table
   echo
