@@ -25,9 +25,10 @@ std::optional<BaseUrl> parse_base_url(std::string_view url) {
   std::string_view path = slash == std::string_view::npos ? "" : url.substr(slash);
   while (path.ends_with('/')) path.remove_suffix(1);
   const std::size_t colon = authority.rfind(':');
-  BaseUrl base{.host = std::string(authority.substr(0, colon)),
-               .port = colon == std::string_view::npos ? "80" : std::string(authority.substr(colon + 1)),
-               .path = std::string(path)};
+  BaseUrl base{
+      .host = std::string(authority.substr(0, colon)),
+      .port = colon == std::string_view::npos ? "80" : std::string(authority.substr(colon + 1)),
+      .path = std::string(path)};
   if (base.host.empty() || base.port.empty()) return std::nullopt;
   return base;
 }

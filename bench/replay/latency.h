@@ -22,7 +22,8 @@ class LatencyLog {
   double percentile_ms(double fraction) const {
     if (micros_.empty()) return 0;
     std::vector<std::uint32_t> sorted = micros_;
-    const auto rank = static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(sorted.size())));
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(sorted.size())));
     const std::size_t index = std::clamp<std::size_t>(rank, 1, sorted.size()) - 1;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(index),
                      sorted.end());

@@ -110,9 +110,9 @@ struct Replay {
   bool expect(Kind kind, const Reply& reply, std::string_view target,
               std::initializer_list<unsigned> statuses) {
     if (reply.error) return false;
-    const bool ok = options.blind ? reply.status / 100 == 2
-                                  : std::find(statuses.begin(), statuses.end(), reply.status) !=
-                                        statuses.end();
+    const bool ok =
+        options.blind ? reply.status / 100 == 2
+                      : std::find(statuses.begin(), statuses.end(), reply.status) != statuses.end();
     if (!ok) {
       ++unexpected;
       fail(kind, reply.status, target, reply.body);
@@ -126,7 +126,8 @@ struct Replay {
     if (options.blind) return true;
     boost::system::error_code error;
     const json::value body = json::parse(reply.body, error);
-    const json::value* total = error || !body.is_object() ? nullptr : body.as_object().if_contains("totalResults");
+    const json::value* total =
+        error || !body.is_object() ? nullptr : body.as_object().if_contains("totalResults");
     if (total != nullptr && total->is_number() && total->to_number<double>() == 0) return true;
     ++unexpected;
     fail(kind, reply.status, target, "expected totalResults 0: " + reply.body);
@@ -140,8 +141,10 @@ struct Replay {
     if (options.blind) return synthetic;
     boost::system::error_code error;
     const json::value body = json::parse(reply.body, error);
-    const json::value* id = error || !body.is_object() ? nullptr : body.as_object().if_contains("id");
-    if (id != nullptr && id->is_string() && !id->as_string().empty()) return std::string(id->as_string());
+    const json::value* id =
+        error || !body.is_object() ? nullptr : body.as_object().if_contains("id");
+    if (id != nullptr && id->is_string() && !id->as_string().empty())
+      return std::string(id->as_string());
     ++unexpected;
     fail(kind, reply.status, target, "no id in: " + reply.body);
     return {};
@@ -254,17 +257,16 @@ double cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-json::object summary(const Replay& replay, const std::vector<PhaseResult>& phases,
-                     double cpu) {
+json::object summary(const Replay& replay, const std::vector<PhaseResult>& phases, double cpu) {
   double seconds = 0;
   json::array phase_rows;
   for (const PhaseResult& phase : phases) {
     seconds += phase.seconds;
-    phase_rows.push_back(json::object{
-        {"name", phase.name},
-        {"seconds", phase.seconds},
-        {"requests", phase.requests},
-        {"rps", phase.seconds > 0 ? phase.requests / phase.seconds : 0.0}});
+    phase_rows.push_back(
+        json::object{{"name", phase.name},
+                     {"seconds", phase.seconds},
+                     {"requests", phase.requests},
+                     {"rps", phase.seconds > 0 ? phase.requests / phase.seconds : 0.0}});
   }
   json::object kinds;
   for (std::size_t k = 0; k < kKindNames.size(); ++k) {
@@ -306,16 +308,17 @@ json::object summary(const Replay& replay, const std::vector<PhaseResult>& phase
 }
 
 void print_text(const json::object& s) {
-  std::printf("replay %s%s: %lld users, %lld groups, %lld memberships (%lld PATCHes), concurrency %lld\n",
-              json::value_to<std::string>(s.at("base_url")).c_str(),
-              s.at("blind").as_bool() ? " (blind)" : "", s.at("users").to_number<long long>(),
-              s.at("groups").to_number<long long>(), s.at("memberships").to_number<long long>(),
-              s.at("member_patches").to_number<long long>(),
-              s.at("concurrency").to_number<long long>());
+  std::printf(
+      "replay %s%s: %lld users, %lld groups, %lld memberships (%lld PATCHes), concurrency %lld\n",
+      json::value_to<std::string>(s.at("base_url")).c_str(),
+      s.at("blind").as_bool() ? " (blind)" : "", s.at("users").to_number<long long>(),
+      s.at("groups").to_number<long long>(), s.at("memberships").to_number<long long>(),
+      s.at("member_patches").to_number<long long>(), s.at("concurrency").to_number<long long>());
   for (const json::value& p : s.at("phases").as_array()) {
     std::printf("  phase %-12s %9.2f s %9lld requests %9.0f req/s\n",
-                json::value_to<std::string>(p.at("name")).c_str(), p.at("seconds").to_number<double>(),
-                p.at("requests").to_number<long long>(), p.at("rps").to_number<double>());
+                json::value_to<std::string>(p.at("name")).c_str(),
+                p.at("seconds").to_number<double>(), p.at("requests").to_number<long long>(),
+                p.at("rps").to_number<double>());
   }
   for (const auto& [name, k] : s.at("kinds").as_object()) {
     std::printf("  %-13s %9lld  p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms\n",
@@ -359,7 +362,8 @@ int run(Options options) {
   std::vector<Connection> connections;
   connections.reserve(options.concurrency);
   for (std::size_t i = 0; i < options.concurrency; ++i) {
-    connections.emplace_back(io.get_executor(), endpoints.begin()->endpoint(), *base, options.token);
+    connections.emplace_back(io.get_executor(), endpoints.begin()->endpoint(), *base,
+                             options.token);
   }
   const Clock::time_point deadline =
       Clock::now() + std::chrono::duration_cast<Clock::duration>(
