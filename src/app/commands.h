@@ -22,6 +22,10 @@ struct ServeConfig {
   std::string webhook_horizon = "72h";  // failure streak after which an endpoint is dead
   std::string webhook_timeout = "10s";  // one webhook POST, connecting included
   std::string admin_key_file;  // --admin-key-file; else SCIMD_ADMIN_KEY (app/admin_key.h)
+  // Fleet coordination (docs/deploy.md): this instance's name in the leases table (default:
+  // random per start) and how long a dead instance's webhook and mail leases last.
+  std::string instance_id;
+  std::string lease_ttl = "15s";
 };
 int serve(const ServeConfig& config);
 

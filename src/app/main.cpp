@@ -62,6 +62,12 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--log-retention", serve_config.mail.log_retention,
                         "How long the provisioning log, webhook attempts and mail records are kept (e.g. 30d)")
       ->envname("SCIMD_LOG_RETENTION");
+  serve_cmd->add_option("--instance-id", serve_config.instance_id,
+                        "This instance's name in the leases table, e.g. the pod name (default: random per start)")
+      ->envname("SCIMD_INSTANCE_ID");
+  serve_cmd->add_option("--lease-ttl", serve_config.lease_ttl,
+                        "How long a webhook or mail lease outlives a dead instance (e.g. 15s; min 3s)")
+      ->envname("SCIMD_LEASE_TTL");
 
   TenantConfig tenant_config;
   auto* tenant_cmd = app.add_subcommand("tenant", "Manage tenants and their Secret Tokens");

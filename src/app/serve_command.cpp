@@ -14,6 +14,7 @@
 #include "app/commands.h"
 #include "app/log.h"
 #include "app/mail_wiring.h"
+#include "core/crypto.h"
 #include "core/time.h"
 #include "delivery/webhook_dispatcher.h"
 #include "http/server.h"
@@ -57,13 +58,16 @@ Result<std::unique_ptr<Running>> start_running(const ServeConfig& config,
                                                std::shared_ptr<store::Store> store,
                                                const delivery::DispatcherOptions& webhook_options,
                                                api::ServiceOptions service_options) {
+  mail::MailerOptions coordination;
+  coordination.instance_id = webhook_options.instance_id;
+  coordination.lease_ttl = webhook_options.lease_ttl;
   auto running = std::make_unique<Running>();
   running->store = store;
   // Webhook delivery runs on threads of its own, from the outbox, beside the server.
   running->webhooks = std::make_unique<delivery::WebhookDispatcher>(store, webhook_options);
   running->webhooks->start();
   // Invitation mail and retention pruning, also from the store, beside the server.
-  auto background = Background::start(config.mail, config.db, store);
+  auto background = Background::start(config.mail, config.db, store, coordination);
   if (!background.ok()) {
     running->stop();
     return background.error();
@@ -181,6 +185,18 @@ int serve(const ServeConfig& config) {
   }
   webhook_options.horizon = *horizon;
   webhook_options.timeout = *webhook_timeout;
+  // A lease must outlive the longest webhook POST, which runs under it.
+  const auto lease_ttl = parse_duration(config.lease_ttl);
+  if (!lease_ttl || *lease_ttl < std::chrono::seconds(3) ||
+      *lease_ttl < *webhook_timeout + std::chrono::seconds(2)) {
+    log_event(LogLevel::error,
+              "--lease-ttl must be a duration of at least 3s and at least --webhook-timeout + 2s",
+              {{"lease_ttl", config.lease_ttl}, {"webhook_timeout", config.webhook_timeout}});
+    return 2;
+  }
+  webhook_options.lease_ttl = *lease_ttl;
+  webhook_options.instance_id =
+      config.instance_id.empty() ? crypto::hex(crypto::random_bytes(8)) : config.instance_id;
   webhook_options.log = [](bool warning, std::string_view msg, boost::json::object fields) {
     log_event(warning ? LogLevel::warn : LogLevel::info, msg, std::move(fields));
   };
@@ -253,13 +269,14 @@ int serve(const ServeConfig& config) {
   log_event(LogLevel::info, "listening",
             {{"host", options.host}, {"port", server.port()}, {"public_url", public_url},
              {"tenant_url", api::tenant_url(public_url, "{tenant}")},
+             {"instance_id", webhook_options.instance_id},
              {"admin_api", admin_key->secret.empty() ? "off" : "on (key from " + admin_key->origin + ")"}});
   server.run();
   if (opener) opener->stop();  // no store may open after this point
   service.store(nullptr);
   if (running) running->stop();
   log_event(LogLevel::info, "stopped");
-  spdlog::shutdown();  // flushes the asynchronous access log
+  spdlog::shutdown();  // flushes the access log
   return exit_code;
 }
 

@@ -258,7 +258,8 @@ class Store {
   // Requests per status since `since`.
   virtual Result<std::vector<StatusCount>> summarize_provisioning(TenantId tenant,
                                                                   std::string_view since) = 0;
-  // Deletes provisioning entries, delivery attempts and mail records older than `before`.
+  // Deletes provisioning entries, delivery attempts and mail records older than `before`, and
+  // lease rows that expired before it (their endpoint, tenant or instance is long gone).
   virtual Result<std::int64_t> prune_logs(TimePoint before) = 0;
 
   // --- health -----------------------------------------------------------------------------

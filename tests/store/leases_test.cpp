@@ -82,6 +82,17 @@ TEST_P(LeaseStore, ReleaseFreesOnlyTheOwnersLease) {
   ASSERT_TRUE(store_->release_lease("webhook:nothing", "a").ok());  // not held: no error
 }
 
+TEST_P(LeaseStore, LogRetentionRemovesLeasesLongExpiredAndKeepsLiveOnes) {
+  // A deleted endpoint's or a dead instance's lease row would otherwise stay forever.
+  EXPECT_TRUE(hold("a", kT0, "webhook:gone"));
+  EXPECT_TRUE(hold("a", kT0 + 24h, "webhook:live"));
+  auto pruned = store_->prune_logs(kT0 + 1h);
+  ASSERT_TRUE(pruned.ok()) << pruned.error().detail;
+  EXPECT_EQ(*pruned, 1);
+  EXPECT_FALSE(hold("b", kT0 + 24h + 1s, "webhook:live")) << "the live lease was kept";
+  EXPECT_EQ(*store_->prune_logs(kT0 + 1h), 0);
+}
+
 TEST_P(LeaseStore, DeliveryProgressIsSavedOnlyByTheLeaseHolder) {
   Webhook hook = make_webhook();
   const Webhook created = hook;  // the stored delivery state each save expects, in turn

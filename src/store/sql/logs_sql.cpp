@@ -186,7 +186,9 @@ Result<std::int64_t> SqlStore::prune_logs(TimePoint before) {
     pruned = 0;  // a retried job starts over
     for (const char* sql : {"DELETE FROM provisioning_log WHERE time < ?",
                             "DELETE FROM webhook_deliveries WHERE time < ?",
-                            "DELETE FROM mail WHERE time < ?"}) {
+                            "DELETE FROM mail WHERE time < ?",
+                            // Leases of deleted endpoints and tenants, and of dead instances.
+                            "DELETE FROM leases WHERE expires_at < ?"}) {
       SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare(sql));
       stmt.bind(1, cutoff);
       SCIMD_TRY(stmt.run());
