@@ -171,4 +171,18 @@ for (const [file, title] of [
   const body = fs.readFileSync(source, 'utf8').replace(/^# .*\n/, '');
   doc.push(`## ${title}`, '', body.replace(/^## /gm, '### '));
 }
+// Sections written by the other bench scripts (replay, big tenants, micro-benchmarks, webhooks,
+// PostgreSQL) live only in RESULTS.md, each replaced in place by its own script: a full run
+// keeps every one of them that this report did not just write.
+if (process.env.BENCH_KEEP_SECTIONS === '1') {
+  const previous = path.join(__dirname, 'RESULTS.md');
+  const written = new Set(doc.join('\n').match(/^## .*$/gm) || []);
+  if (fs.existsSync(previous)) {
+    const old = fs.readFileSync(previous, 'utf8');
+    for (const section of old.split(/^(?=## )/m).slice(1)) {
+      const title = section.match(/^## .*$/m)[0];
+      if (!written.has(title)) doc.push(section.replace(/\n+$/, '\n'));
+    }
+  }
+}
 process.stdout.write(doc.join('\n'));
