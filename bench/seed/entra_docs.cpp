@@ -12,9 +12,10 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::array<std::string_view, 10> kTitles = {
-    "Engineer",  "Sales Manager", "Accountant", "Designer", "Support Agent",
-    "Product Manager", "Sales Rep", "Recruiter", "Analyst", "Legal Counsel"};
-constexpr std::string_view kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    "Engineer",        "Sales Manager", "Accountant", "Designer", "Support Agent",
+    "Product Manager", "Sales Rep",     "Recruiter",  "Analyst",  "Legal Counsel"};
+constexpr std::string_view kEnterprise =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 }  // namespace
 
@@ -31,8 +32,10 @@ Result<scim::Incoming> entra_user(const std::string& prefix, std::int64_t i) {
       {"userName", mail},
       {"active", i % 20 != 7},
       {"displayName", "User " + user},
-      {"name", {{"formatted", "User " + user}, {"familyName", "Family" + std::to_string(i)},
-                {"givenName", "User"}}},
+      {"name",
+       {{"formatted", "User " + user},
+        {"familyName", "Family" + std::to_string(i)},
+        {"givenName", "User"}}},
       {"emails", json::array{json::object{{"primary", true}, {"type", "work"}, {"value", mail}}}},
       {"title", kTitles[static_cast<std::size_t>(i) % kTitles.size()]},
       {kEnterprise, {{"department", "Dept" + std::to_string(i % 50)}}}};

@@ -13,8 +13,8 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
-#include <mutex>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,10 +42,12 @@ struct Range {
 
 bool parse_range(const std::string& text, Range& out) {
   const std::size_t b = text.rfind(':');
-  const std::size_t a = b == std::string::npos || b == 0 ? std::string::npos : text.rfind(':', b - 1);
+  const std::size_t a =
+      b == std::string::npos || b == 0 ? std::string::npos : text.rfind(':', b - 1);
   if (a == std::string::npos || a == 0) return false;
   try {
-    out = {text.substr(0, a), std::stoll(text.substr(a + 1, b - a - 1)), std::stoll(text.substr(b + 1))};
+    out = {text.substr(0, a), std::stoll(text.substr(a + 1, b - a - 1)),
+           std::stoll(text.substr(b + 1))};
   } catch (const std::exception&) {
     return false;
   }
@@ -77,7 +79,8 @@ int main(int argc, char** argv) {
   app.add_option("--tenant", tenant_name, "An existing tenant (scimd tenant create)")->required();
   app.add_option("--users", users, "Users to create")->required()->check(CLI::NonNegativeNumber);
   app.add_option("--prefix", prefix, "userName prefix: <prefix><i>@example.com");
-  app.add_option("--threads", threads, "Threads building and submitting batches")->check(CLI::Range(1, 64));
+  app.add_option("--threads", threads, "Threads building and submitting batches")
+      ->check(CLI::Range(1, 64));
   app.add_option("--batch", batch, "Users per write transaction")->check(CLI::Range(1, 100000));
   app.add_option("--group", group_specs, "NAME:FIRST:COUNT, a group of users FIRST.. of this run");
   app.add_option("--ids", id_specs, "FILE:FIRST:COUNT, write the ids of users FIRST.. to FILE");
@@ -150,12 +153,15 @@ int main(int argc, char** argv) {
     auto created = store->create_batch(tenant->id, ResourceKind::group,
                                        {{std::move(in->doc), std::move(members)}});
     if (!created.ok()) return fail("group " + g.name + ": " + created.error().detail);
-    group_out.push_back({{"name", g.name}, {"id", created->front()}, {"members", g.count},
+    group_out.push_back({{"name", g.name},
+                         {"id", created->front()},
+                         {"members", g.count},
                          {"seconds", seconds_since(t0)}});
   }
   for (const Range& f : id_files) {
     std::ofstream out(f.name);
-    for (std::int64_t i = f.first; i < f.first + f.count; ++i) out << ids[static_cast<std::size_t>(i)] << '\n';
+    for (std::int64_t i = f.first; i < f.first + f.count; ++i)
+      out << ids[static_cast<std::size_t>(i)] << '\n';
     if (!out.flush()) return fail("cannot write " + f.name);
   }
   opened->reset();  // closes the store: the writer checkpoints the WAL into the file
@@ -163,7 +169,8 @@ int main(int argc, char** argv) {
                    {"tenant", tenant_name},
                    {"users", users},
                    {"user_seconds", user_seconds},
-                   {"users_per_second", user_seconds > 0 ? static_cast<double>(users) / user_seconds : 0.0},
+                   {"users_per_second",
+                    user_seconds > 0 ? static_cast<double>(users) / user_seconds : 0.0},
                    {"groups", group_out}})
             << "\n";
   return 0;
