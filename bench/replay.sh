@@ -43,9 +43,9 @@ NAME=replay
 # The tree the binaries are built from: others may commit while the replay runs.
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
 DIRTY=$(git -C "$ROOT" status --porcelain -- src CMakeLists.txt bench/replay | wc -l)
-SOURCE="commit $COMMIT$([ "$DIRTY" -gt 0 ] && echo " + uncommitted changes") when the run started"
+SOURCE="commit $COMMIT$([ "$DIRTY" -gt 0 ] && echo " + uncommitted changes" || true) when the run started"
 TOOL_DIRTY=$(git -C "$ROOT" status --porcelain -- bench/replay | wc -l)
-[ -n "${SCIMD_BIN_COMMIT-}" ] && SOURCE="scimd built from $SCIMD_BIN_COMMIT, replay tool from commit $COMMIT$([ "$TOOL_DIRTY" -gt 0 ] && echo " + uncommitted changes")"
+[ -n "${SCIMD_BIN_COMMIT-}" ] && SOURCE="scimd built from $SCIMD_BIN_COMMIT, replay tool from commit $COMMIT$([ "$TOOL_DIRTY" -gt 0 ] && echo " + uncommitted changes" || true)"
 # shellcheck source=bench/common.sh
 source "$ROOT/bench/common.sh"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
