@@ -175,4 +175,9 @@ json::object project(ResourceKind kind, const json::object& rep, const Projectio
   return out;
 }
 
+json::object project(ResourceKind kind, json::object&& rep, const Projection& p) {
+  if (p.include.empty() && p.exclude.empty()) return std::move(rep);
+  return project(kind, static_cast<const json::object&>(rep), p);
+}
+
 }  // namespace scimd::scim

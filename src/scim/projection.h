@@ -30,5 +30,9 @@ Projection parse_projection(ResourceKind kind, std::string_view attributes,
 // Applies the projection to a representation from to_representation().
 boost::json::object project(ResourceKind kind, const boost::json::object& representation,
                             const Projection& projection);
+// The same for a representation built for this answer: without a projection it is moved out,
+// not copied (a group's member array can be large).
+boost::json::object project(ResourceKind kind, boost::json::object&& representation,
+                            const Projection& projection);
 
 }  // namespace scimd::scim
