@@ -12,6 +12,7 @@ namespace scimd::store {
 namespace {
 
 constexpr int kMaxReadConnections = 64;
+constexpr int kMaxCacheMib = 4096;
 constexpr int kMaxPoolSize = 256;
 
 Error bad_url(std::string_view url, std::string_view why) {
@@ -40,7 +41,8 @@ std::vector<std::string_view> query_pairs(std::string_view query) {
   }
 }
 
-// Applies "key=value&key=value" to the options. Known keys: read_connections (1-64).
+// Applies "key=value&key=value" to the options. Known keys: read_connections (1-64),
+// cache_mib (1-4096).
 Status apply_url_options(std::string_view url, std::string_view query, Options& options) {
   for (const std::string_view pair : query_pairs(query)) {
     const std::size_t eq = pair.find('=');
@@ -49,11 +51,15 @@ Status apply_url_options(std::string_view url, std::string_view query, Options& 
     }
     const std::string_view key = pair.substr(0, eq);
     const std::string_view value = pair.substr(eq + 1);
-    if (key != "read_connections") {
-      return bad_url(url, "unknown option '" + std::string(key) + "' (known: read_connections)");
+    if (key == "read_connections") {
+      SCIMD_ASSIGN_OR_RETURN(options.read_connections,
+                             whole_number(url, key, value, kMaxReadConnections));
+    } else if (key == "cache_mib") {
+      SCIMD_ASSIGN_OR_RETURN(options.cache_mib, whole_number(url, key, value, kMaxCacheMib));
+    } else {
+      return bad_url(url, "unknown option '" + std::string(key) +
+                              "' (known: read_connections, cache_mib)");
     }
-    SCIMD_ASSIGN_OR_RETURN(options.read_connections,
-                           whole_number(url, key, value, kMaxReadConnections));
   }
   return {};
 }

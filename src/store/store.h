@@ -106,6 +106,7 @@ using Mutation = std::function<Result<Change>(const Resource& current)>;
 struct Options {
   std::string path;                    // SQLite file
   int read_connections = 4;            // pool of read-only connections
+  int cache_mib = 8;                   // SQLite page cache per connection (sqlite/connection.h)
   std::shared_ptr<const Clock> clock;  // defaults to the system clock
 };
 

@@ -52,6 +52,9 @@ TEST(Connection, PageCacheAndMemoryMapAreBounded) {
     EXPECT_EQ(pragma(*db, "cache_size"), -8192);
     EXPECT_EQ(pragma(*db, "mmap_size"), 0);
   }
+  auto larger = Connection::open(path, Connection::Mode::reader, /*cache_mib=*/64);
+  ASSERT_TRUE(larger.ok());
+  EXPECT_EQ(pragma(**larger, "cache_size"), -64 * 1024);
 }
 
 }  // namespace

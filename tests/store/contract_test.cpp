@@ -962,8 +962,13 @@ TEST(StoreOpen, SqliteUrlOptions) {
   EXPECT_EQ(dynamic_cast<sqlite::SqliteStore*>(plain->get())->read_connections(), 4);
   EXPECT_TRUE((*plain)->find_tenant("acme").ok());  // the same file, options aside
 
+  auto cached = Store::open("sqlite:" + path + "?cache_mib=64&read_connections=2");
+  ASSERT_TRUE(cached.ok()) << cached.error().detail;
+  cached->reset();
+
   for (const std::string bad :
-       {"?read_connections=0", "?read_connections=65", "?read_connections=x",
+       {"?read_connections=0", "?read_connections=65", "?read_connections=x", "?cache_mib=0",
+        "?cache_mib=4097", "?cache_mib=8MiB",
         "?read_connections=", "?read_connections", "?read_connections=2&cache=1", "?cache=1",
         "?read_connections=2&", "?read_connections=2 "}) {
     auto r = Store::open("sqlite:" + path + bad);

@@ -9,12 +9,15 @@ namespace {
 constexpr int kBusyTimeoutMs = 10000;
 
 // Memory per connection is bounded whatever the tenant size:
-// - page cache 8 MiB (cache_size in KiB when negative): holds the interior B-tree pages of
-//   every index of a million-user tenant, so a lookup costs one or two leaf reads; with the
-//   writer and four readers that is at most 40 MiB.
+// - page cache `cache_mib` (default 8 MiB; cache_size in KiB when negative): holds the interior
+//   B-tree pages of every index of a million-user tenant, so a lookup costs one or two leaf
+//   reads; with the writer, the checkpointer and four readers that is at most 48 MiB. A larger
+//   cache also keeps the leaves of big tenants' indexes (sqlite:PATH?cache_mib=N).
 // - no memory map (mmap_size=0): with a map, an I/O error while reading kills the process
 //   with SIGBUS instead of failing one request; the OS page cache still serves hot pages.
-constexpr std::string_view kMemoryPragmas = "PRAGMA cache_size=-8192; PRAGMA mmap_size=0;";
+std::string memory_pragmas(int cache_mib) {
+  return "PRAGMA cache_size=-" + std::to_string(cache_mib * 1024) + "; PRAGMA mmap_size=0;";
+}
 
 bool is_transient(int rc) {
   switch (rc & 0xff) {
@@ -130,7 +133,8 @@ Statement make_statement(sqlite3* db, sqlite3_stmt* stmt, bool owned) {
 
 // --- Connection ----------------------------------------------------------------------------
 
-Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mode mode) {
+Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mode mode,
+                                                     int cache_mib) {
   sqlite3* db = nullptr;
   const int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Mode::writer ? SQLITE_OPEN_CREATE : 0);
@@ -154,7 +158,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mo
     SCIMD_TRY(conn->exec("PRAGMA query_only=ON;"));
   }
   SCIMD_TRY(conn->exec("PRAGMA foreign_keys=ON;"));
-  SCIMD_TRY(conn->exec(kMemoryPragmas));
+  SCIMD_TRY(conn->exec(memory_pragmas(cache_mib)));
   return conn;
 }
 

@@ -28,9 +28,12 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what);
 class Connection final : public sql::Connection {
  public:
   enum class Mode { writer, reader };
+  static constexpr int kDefaultCacheMib = 8;
   // Opens (creating if the writer) the database and applies the per-connection pragmas: WAL,
-  // synchronous=FULL (writer), foreign_keys=ON, busy_timeout; readers are query_only.
-  static Result<std::unique_ptr<Connection>> open(const std::string& path, Mode mode);
+  // synchronous=FULL (writer), foreign_keys=ON, busy_timeout; readers are query_only. Its page
+  // cache holds at most `cache_mib` MiB.
+  static Result<std::unique_ptr<Connection>> open(const std::string& path, Mode mode,
+                                                  int cache_mib = kDefaultCacheMib);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

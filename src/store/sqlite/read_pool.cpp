@@ -4,10 +4,11 @@
 
 namespace scimd::store::sqlite {
 
-Result<std::unique_ptr<ReadPool>> ReadPool::open(const std::string& path, int size) {
+Result<std::unique_ptr<ReadPool>> ReadPool::open(const std::string& path, int size,
+                                                 int cache_mib) {
   std::unique_ptr<ReadPool> pool(new ReadPool());
   for (int i = 0; i < (size < 1 ? 1 : size); ++i) {
-    SCIMD_ASSIGN_OR_RETURN(auto conn, Connection::open(path, Connection::Mode::reader));
+    SCIMD_ASSIGN_OR_RETURN(auto conn, Connection::open(path, Connection::Mode::reader, cache_mib));
     pool->idle_.push_back(std::move(conn));
   }
   pool->size_ = static_cast<int>(pool->idle_.size());

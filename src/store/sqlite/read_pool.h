@@ -15,7 +15,8 @@ namespace scimd::store::sqlite {
 
 class ReadPool {
  public:
-  static Result<std::unique_ptr<ReadPool>> open(const std::string& path, int size);
+  static Result<std::unique_ptr<ReadPool>> open(const std::string& path, int size,
+                                                int cache_mib = Connection::kDefaultCacheMib);
 
   // A connection borrowed until the lease ends.
   using Lease = sql::Lease;
