@@ -159,6 +159,25 @@ doc.push(
   )
 );
 doc.push(table('Memory', null, [['peak RSS (MiB)', (p) => rssOf(p) / 1024, 1]]));
+// Issue 7's targets for this part of the run (the replay and big-tenant parts state their own).
+if (peers.includes('scimd') && (ceiling || jackson)) {
+  const rows = [];
+  const check = (what, target, value, holds) =>
+    rows.push(`| ${what} | ${target} | ${Number.isFinite(value) ? value.toFixed(2) + '×' : '—'} | ${
+      Number.isFinite(value) ? (holds(value) ? 'holds' : 'misses') : 'not measured'} |`);
+  const rps = (peer, test) => (runOf(peer, test) || {}).rps;
+  if (ceiling) {
+    check('filter `userName eq` req/s, scimd / ceiling', '≥ 0.8×', rps('scimd', 'filter') / rps(ceiling, 'filter'), (v) => v >= 0.8);
+    check('GET /Users/{id} req/s, scimd / ceiling', '≥ 0.8×', rps('scimd', 'get-by-id') / rps(ceiling, 'filter'), (v) => v >= 0.8);
+  }
+  if (jackson) {
+    check(`filter req/s, scimd / ${jackson}`, '≥ 5×', rps('scimd', 'filter') / rps(jackson, 'filter'), (v) => v >= 5);
+    const users = (p) => (preloadOf(p) || {}).usersPerSec;
+    check(`creates/s (preload, concurrency 16), scimd / ${jackson}`, '≥ 5×', users('scimd') / users(jackson), (v) => v >= 5);
+    check(`peak RSS, scimd / ${jackson}`, '≤ 0.125×', rssOf('scimd') / rssOf(jackson), (v) => v <= 0.125);
+  }
+  doc.push('### Targets (issue 7) for this part', '', '| row | target | measured | verdict |', '|---|---|---:|---|', ...rows, '');
+}
 // Large-tenant lists have their own, longer benchmarks (bench/lists.sh, bench/cursor-depth.sh);
 // their latest figures are kept beside this file and carried into it, so RESULTS.md stays the
 // one place to read.
