@@ -151,34 +151,57 @@ struct Replay {
   }
 };
 
-asio::awaitable<void> create_users(Replay& replay, Connection& connection) {
+// What differs between the user and the group phase: Entra looks each object up, then creates
+// the ones it did not find.
+struct CreatePhase {
+  std::size_t WorkloadSize::*count;
+  std::string (*lookup_target)(std::size_t);
+  std::string (*body)(std::size_t);
+  Kind lookup_kind;
+  Kind create_kind;
+  const char* endpoint;
+  const char* id_prefix;  // for synthetic ids in --blind runs
+  std::vector<std::string> Replay::*ids;
+};
+
+asio::awaitable<void> lookup_then_create(Replay& replay, Connection& connection,
+                                         const CreatePhase& phase) {
   while (replay.stop_reason.empty()) {
-    const std::size_t user = replay.next++;
-    if (user >= replay.workload.size().users) break;
-    const std::string lookup = Workload::user_lookup_target(user);
+    const std::size_t i = replay.next++;
+    if (i >= replay.workload.size().*phase.count) break;
+    const std::string lookup = phase.lookup_target(i);
     const Reply found =
-        co_await replay.send(connection, Kind::user_lookup, http_verb::get, lookup, {});
-    if (!replay.expect_empty(Kind::user_lookup, found, lookup)) continue;
-    const Reply created = co_await replay.send(connection, Kind::user_create, http_verb::post,
-                                               "/Users", Workload::user_body(user));
-    replay.user_ids[user] =
-        replay.created_id(Kind::user_create, created, "/Users", "u" + std::to_string(user));
+        co_await replay.send(connection, phase.lookup_kind, http_verb::get, lookup, {});
+    if (!replay.expect_empty(phase.lookup_kind, found, lookup)) continue;
+    const Reply created = co_await replay.send(connection, phase.create_kind, http_verb::post,
+                                               phase.endpoint, phase.body(i));
+    (replay.*phase.ids)[i] = replay.created_id(phase.create_kind, created, phase.endpoint,
+                                               phase.id_prefix + std::to_string(i));
   }
 }
 
+asio::awaitable<void> create_users(Replay& replay, Connection& connection) {
+  static const CreatePhase kUsers{&WorkloadSize::users,
+                                  &Workload::user_lookup_target,
+                                  &Workload::user_body,
+                                  Kind::user_lookup,
+                                  Kind::user_create,
+                                  "/Users",
+                                  "u",
+                                  &Replay::user_ids};
+  co_await lookup_then_create(replay, connection, kUsers);
+}
+
 asio::awaitable<void> create_groups(Replay& replay, Connection& connection) {
-  while (replay.stop_reason.empty()) {
-    const std::size_t group = replay.next++;
-    if (group >= replay.workload.size().groups) break;
-    const std::string lookup = Workload::group_lookup_target(group);
-    const Reply found =
-        co_await replay.send(connection, Kind::group_lookup, http_verb::get, lookup, {});
-    if (!replay.expect_empty(Kind::group_lookup, found, lookup)) continue;
-    const Reply created = co_await replay.send(connection, Kind::group_create, http_verb::post,
-                                               "/Groups", Workload::group_body(group));
-    replay.group_ids[group] =
-        replay.created_id(Kind::group_create, created, "/Groups", "g" + std::to_string(group));
-  }
+  static const CreatePhase kGroups{&WorkloadSize::groups,
+                                   &Workload::group_lookup_target,
+                                   &Workload::group_body,
+                                   Kind::group_lookup,
+                                   Kind::group_create,
+                                   "/Groups",
+                                   "g",
+                                   &Replay::group_ids};
+  co_await lookup_then_create(replay, connection, kGroups);
 }
 
 // One worker takes a whole group and sends its batches in order, as Entra exports one object

@@ -21,7 +21,7 @@ std::string default_mail_dir(const std::string& db_url) {
 Result<std::unique_ptr<Background>> Background::start(const MailFlags& flags,
                                                       const std::string& db_url,
                                                       std::shared_ptr<store::Store> store,
-                                                      const mail::MailerOptions& coordination) {
+                                                      mail::MailerOptions mailer_options) {
   const auto event_retention = parse_duration(flags.event_retention);
   const auto log_retention = parse_duration(flags.log_retention);
   if (!event_retention || !log_retention) {
@@ -53,9 +53,6 @@ Result<std::unique_ptr<Background>> Background::start(const MailFlags& flags,
     transport = std::make_unique<mail::EmlWriter>(dir, nullptr);
     background->describe_ = ".eml files in " + dir;
   }
-  mail::MailerOptions mailer_options;
-  mailer_options.instance_id = coordination.instance_id;
-  mailer_options.lease_ttl = coordination.lease_ttl;
   background->mailer_ =
       std::make_unique<mail::Mailer>(store, std::move(transport), std::move(mailer_options));
   background->mailer_->start();

@@ -29,10 +29,11 @@ class Background {
  public:
   // Errors: invalid_value naming the flag (bad URL scheme, unreadable password file, bad
   // duration).
-  // `coordination`: the mailer's instance id and lease TTL (the rest of the options is ignored).
-  static Result<std::unique_ptr<Background>> start(const MailFlags& flags, const std::string& db_url,
+  // `mailer_options` carries the instance id and lease TTL shared with webhook delivery.
+  static Result<std::unique_ptr<Background>> start(const MailFlags& flags,
+                                                   const std::string& db_url,
                                                    std::shared_ptr<store::Store> store,
-                                                   const mail::MailerOptions& coordination);
+                                                   mail::MailerOptions mailer_options);
   void stop();  // the mailer finishes the message it is sending
   std::string describe() const { return describe_; }
 

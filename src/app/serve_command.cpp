@@ -29,7 +29,8 @@ bool split_listen(const std::string& listen, std::string& host, unsigned short& 
   const std::size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) return false;
   host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   const std::string p = listen.substr(colon + 1);
   unsigned int v = 0;
   const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
@@ -58,16 +59,17 @@ Result<std::unique_ptr<Running>> start_running(const ServeConfig& config,
                                                std::shared_ptr<store::Store> store,
                                                const delivery::DispatcherOptions& webhook_options,
                                                api::ServiceOptions service_options) {
-  mail::MailerOptions coordination;
-  coordination.instance_id = webhook_options.instance_id;
-  coordination.lease_ttl = webhook_options.lease_ttl;
+  // One instance id and lease TTL for both kinds of lease (docs/deploy.md).
+  mail::MailerOptions mailer_options;
+  mailer_options.instance_id = webhook_options.instance_id;
+  mailer_options.lease_ttl = webhook_options.lease_ttl;
   auto running = std::make_unique<Running>();
   running->store = store;
   // Webhook delivery runs on threads of its own, from the outbox, beside the server.
   running->webhooks = std::make_unique<delivery::WebhookDispatcher>(store, webhook_options);
   running->webhooks->start();
   // Invitation mail and retention pruning, also from the store, beside the server.
-  auto background = Background::start(config.mail, config.db, store, coordination);
+  auto background = Background::start(config.mail, config.db, store, std::move(mailer_options));
   if (!background.ok()) {
     running->stop();
     return background.error();
@@ -113,8 +115,9 @@ class StoreOpener {
   void run() {
     std::chrono::seconds delay{1};
     while (true) {
-      log_event(LogLevel::warn, "database unreachable; retrying",
-                {{"detail", waiting_for()}, {"retry_in_s", static_cast<std::int64_t>(delay.count())}});
+      log_event(
+          LogLevel::warn, "database unreachable; retrying",
+          {{"detail", waiting_for()}, {"retry_in_s", static_cast<std::int64_t>(delay.count())}});
       {
         std::unique_lock lock(mutex_);
         if (wake_.wait_for(lock, delay, [this] { return stopping_; })) return;
@@ -147,7 +150,8 @@ api::Response not_ready(const api::Request& r, const std::string& waiting_for) {
   const std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
   if (path == "/healthz") {
     api::Response response = api::json_response(
-        503, boost::json::object{{"status", "starting"}, {"detail", "waiting for the database: " + waiting_for}});
+        503, boost::json::object{{"status", "starting"},
+                                 {"detail", "waiting for the database: " + waiting_for}});
     response.headers.emplace_back("Retry-After", "5");
     return response;
   }
@@ -179,8 +183,10 @@ int serve(const ServeConfig& config) {
   const auto horizon = parse_duration(config.webhook_horizon);
   const auto webhook_timeout = parse_duration(config.webhook_timeout);
   if (!horizon || !webhook_timeout || *webhook_timeout <= std::chrono::seconds(0)) {
-    log_event(LogLevel::error, "--webhook-horizon and --webhook-timeout must be durations like 30s, 15m, 72h",
-              {{"webhook_horizon", config.webhook_horizon}, {"webhook_timeout", config.webhook_timeout}});
+    log_event(
+        LogLevel::error,
+        "--webhook-horizon and --webhook-timeout must be durations like 30s, 15m, 72h",
+        {{"webhook_horizon", config.webhook_horizon}, {"webhook_timeout", config.webhook_timeout}});
     return 2;
   }
   webhook_options.horizon = *horizon;
@@ -205,7 +211,8 @@ int serve(const ServeConfig& config) {
   // cannot be reached yet is waited for while the server answers 503 (StoreOpener).
   auto opened = store::Store::open(config.db);
   if (!opened.ok() && opened.error().code != Errc::unavailable) {
-    log_event(LogLevel::error, "cannot open the store", {{"db", config.db}, {"detail", opened.error().detail}});
+    log_event(LogLevel::error, "cannot open the store",
+              {{"db", config.db}, {"detail", opened.error().detail}});
     return opened.error().code == Errc::invalid_value ? 2 : 1;
   }
 
@@ -226,7 +233,8 @@ int serve(const ServeConfig& config) {
       },
       [](const api::Request& r) { return api::Service::may_block(r); });
   if (auto r = server.listen(); !r.ok()) {
-    log_event(LogLevel::error, "cannot listen", {{"listen", config.listen}, {"detail", r.error().detail}});
+    log_event(LogLevel::error, "cannot listen",
+              {{"listen", config.listen}, {"detail", r.error().detail}});
     return 1;
   }
   std::string public_url = config.public_url;
@@ -267,10 +275,13 @@ int serve(const ServeConfig& config) {
     opener->start(opened.error().detail);
   }
   log_event(LogLevel::info, "listening",
-            {{"host", options.host}, {"port", server.port()}, {"public_url", public_url},
+            {{"host", options.host},
+             {"port", server.port()},
+             {"public_url", public_url},
              {"tenant_url", api::tenant_url(public_url, "{tenant}")},
              {"instance_id", webhook_options.instance_id},
-             {"admin_api", admin_key->secret.empty() ? "off" : "on (key from " + admin_key->origin + ")"}});
+             {"admin_api",
+              admin_key->secret.empty() ? "off" : "on (key from " + admin_key->origin + ")"}});
   server.run();
   if (opener) opener->stop();  // no store may open after this point
   service.store(nullptr);
