@@ -43,6 +43,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(PostgresOptions optio
   pool_options.size = options.pool_size;
   auto pool = std::make_unique<PgPool>(options.url, pool_options);
   SCIMD_TRY(check_schema(*pool, options.migrate));
+  PgPool* shared_pool = pool.get();
   auto engine = std::make_unique<PgEngine>(std::move(pool));
   std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(engine), options.clock));
   if (options.listen) {
@@ -50,8 +51,11 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(PostgresOptions optio
     store->listener_ = std::make_unique<PgListener>(options.url, std::string(kEventsChannel),
                                                     [&signal] { signal.notify(); });
   }
+  if (options.analyze_interval.count() > 0) {
+    store->analyzer_ = std::make_unique<PgAnalyzer>(
+        [shared_pool] { return shared_pool->acquire(); }, options.analyze_interval);
+  }
   return store;
 }
-
 
 }  // namespace scimd::store::postgres

@@ -3,11 +3,13 @@
 // (sql/sql_store.h). Several scimd instances may share one database.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 
 #include "core/time.h"
+#include "store/postgres/pg_analyzer.h"
 #include "store/postgres/pg_listener.h"
 #include "store/postgres/pg_pool.h"
 #include "store/sql/sql_store.h"
@@ -18,10 +20,12 @@ struct PostgresOptions {
   std::string url;  // libpq URI: postgres://user:pass@host:port/db?sslmode=...
   std::size_t pool_size = 8;
   std::shared_ptr<const Clock> clock;  // defaults to the system clock
-  bool migrate = true;  // apply pending migrations at open (under the advisory lock)
+  bool migrate = true;                 // apply pending migrations at open (under the advisory lock)
   // LISTEN for other instances' commits (pg_listener.h) and wake event_signal() on each;
   // off for one-shot commands that wait for no events.
   bool listen = true;
+  // How often the statistics of the resource tables are checked (pg_analyzer.h); 0: never.
+  std::chrono::milliseconds analyze_interval{1000};
 };
 
 class PostgresStore final : public sql::SqlStore {
@@ -43,6 +47,8 @@ class PostgresStore final : public sql::SqlStore {
 
   // Destroyed before the store's event signal, which it notifies.
   std::unique_ptr<PgListener> listener_;
+  // Destroyed before the engine, whose pool it borrows from.
+  std::unique_ptr<PgAnalyzer> analyzer_;
 };
 
 }  // namespace scimd::store::postgres
