@@ -68,9 +68,8 @@ json::object resource_view(ResourceKind kind, const Resource& r) {
     for (const std::string& role : r.roles) roles.emplace_back(role);
     view["roles"] = std::move(roles);
   }
-  view["meta"] = json::object{{"created", r.created},
-                              {"lastModified", r.last_modified},
-                              {"version", r.version}};
+  view["meta"] = json::object{
+      {"created", r.created}, {"lastModified", r.last_modified}, {"version", r.version}};
   return view;
 }
 
@@ -88,8 +87,8 @@ std::vector<NewEvent> resource_events(ResourceKind kind, const Resource* before,
 
   json::array changes = changes_between(before->doc, after->doc);
   if (before->synced != after->synced) {
-    changes.push_back(json::object{{"attribute", "synced"}, {"old", before->synced},
-                                   {"new", after->synced}});
+    changes.push_back(
+        json::object{{"attribute", "synced"}, {"old", before->synced}, {"new", after->synced}});
   }
   if (changes.empty()) return {};
   std::string type = prefix + "updated";
@@ -115,19 +114,27 @@ NewEvent roles_event(const Resource& user, const std::vector<std::string>& old_r
   json::array old_array, new_array;
   for (const auto& r : old_roles) old_array.emplace_back(r);
   for (const auto& r : user.roles) new_array.emplace_back(r);
-  json::object data{
-      {"source", source_name(source)},
-      {"resource", resource_view(ResourceKind::user, user)},
-      {"changes", json::array{json::object{
-                      {"attribute", "roles"}, {"old", std::move(old_array)}, {"new", std::move(new_array)}}}}};
+  json::object data{{"source", source_name(source)},
+                    {"resource", resource_view(ResourceKind::user, user)},
+                    {"changes", json::array{json::object{{"attribute", "roles"},
+                                                         {"old", std::move(old_array)},
+                                                         {"new", std::move(new_array)}}}}};
   return NewEvent{"user.roles_changed", std::move(data)};
+}
+
+EventJsonParts event_json_parts(std::string_view id, std::string_view type, std::string_view time,
+                                const json::object& data) {
+  return {R"({"id":)" + json::serialize(json::string_view(id)) + R"(,"seq":)",
+          R"(,"type":)" + json::serialize(json::string_view(type)) + R"(,"time":)" +
+              json::serialize(json::string_view(time)) + R"(,"tenant":)",
+          R"(,"data":)" + json::serialize(data) + "}"};
 }
 
 std::string event_json(std::string_view id, std::int64_t seq, std::string_view type,
                        std::string_view time, std::string_view tenant, const json::object& data) {
-  json::object event{{"id", id}, {"seq", seq}, {"type", type},
-                     {"time", time}, {"tenant", tenant}, {"data", data}};
-  return json::serialize(event);
+  EventJsonParts parts = event_json_parts(id, type, time, data);
+  return std::move(parts.before_seq) + std::to_string(seq) + parts.before_tenant +
+         json::serialize(json::string_view(tenant)) + parts.rest;
 }
 
 std::string new_event_id() { return "evt_" + crypto::hex(crypto::random_id_bytes(16)); }

@@ -56,6 +56,16 @@ std::string event_json(std::string_view id, std::int64_t seq, std::string_view t
                        std::string_view time, std::string_view tenant,
                        const boost::json::object& data);
 
+// event_json without its seq and tenant, for a database that fills them in while it numbers
+// the event: event_json(…) == before_seq + seq + before_tenant + JSON string of tenant + rest.
+struct EventJsonParts {
+  std::string before_seq;
+  std::string before_tenant;
+  std::string rest;
+};
+EventJsonParts event_json_parts(std::string_view id, std::string_view type, std::string_view time,
+                                const boost::json::object& data);
+
 // "evt_" + 128 random bits (hex).
 std::string new_event_id();
 

@@ -41,6 +41,20 @@ TEST(Connection, StatementCacheIsBoundedAndUncachedStatementsStillWork) {
   EXPECT_TRUE(again->is_null(0));
 }
 
+TEST(Connection, LiteralsSurviveQuotesAndAStatementForTheCommitRunsAtOnce) {
+  TempDir dir;
+  auto db = Connection::open((dir.path() / "c.db").string(), Connection::Mode::writer);
+  ASSERT_TRUE(db.ok()) << db.error().detail;
+  const std::string nasty = "it's a \\ \"quoted\" 'value' ''";
+  ASSERT_TRUE((*db)->exec("CREATE TABLE t (v TEXT)").ok());
+  ASSERT_TRUE((*db)->exec_with_commit("INSERT INTO t VALUES (" + (*db)->literal(nasty) + ")").ok());
+  auto stmt = (*db)->prepare("SELECT v FROM t");  // no transaction here: it ran already
+  ASSERT_TRUE(stmt.ok());
+  auto row = stmt->step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(stmt->column_text(0), nasty);
+}
+
 TEST(Connection, PageCacheAndMemoryMapAreBounded) {
   TempDir dir;
   const std::string path = (dir.path() / "c.db").string();

@@ -106,6 +106,56 @@ TEST_F(PgExecutorTest, AJobThatIgnoresAFailedStatementDoesNotCommit) {
   EXPECT_EQ(counter("a"), 0);
 }
 
+TEST_F(PgExecutorTest, AStatementKeptForTheCommitRunsLastAndCommitsWithTheJob) {
+  PgExecutor exec(*pool_);
+  const Status done = exec.write([](Connection& db) -> Status {
+    SCIMD_TRY(db.exec_with_commit("UPDATE counters SET n = n * 10 WHERE k = 'a'"));
+    SCIMD_TRY(db.exec_with_commit("UPDATE counters SET n = n + 1 WHERE k = " + db.literal("b")));
+    return run(db, "UPDATE counters SET n = n + ? WHERE k = 'a'", 4);  // runs before them
+  });
+  ASSERT_TRUE(done.ok()) << done.error().detail;
+  EXPECT_EQ(counter("a"), 40);
+  EXPECT_EQ(counter("b"), 1);
+}
+
+TEST_F(PgExecutorTest, AStatementKeptForTheCommitThatFailsRollsTheJobBack) {
+  PgExecutor exec(*pool_);
+  const Status status = exec.write([](Connection& db) -> Status {
+    SCIMD_TRY(run(db, "UPDATE counters SET n = 7 WHERE k = 'a'"));
+    return db.exec_with_commit("INSERT INTO counters VALUES ('b', 1)");  // duplicate key
+  });
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, Errc::uniqueness) << status.error().detail;
+  EXPECT_EQ(counter("a"), 0);
+  // The connection went back to the pool clean: the next job neither inherits the statement
+  // nor finds a transaction left open.
+  const Status next = exec.write([](Connection& db) -> Status {
+    return run(db, "UPDATE counters SET n = n + ? WHERE k = 'a'", 2);
+  });
+  ASSERT_TRUE(next.ok()) << next.error().detail;
+  EXPECT_EQ(counter("a"), 2);
+}
+
+TEST_F(PgExecutorTest, AJobThatFailsDropsWhatItKeptForTheCommit) {
+  PgExecutor exec(*pool_, {.max_attempts = 1});
+  const Status failed = exec.write([](Connection& db) -> Status {
+    SCIMD_TRY(db.exec_with_commit("UPDATE counters SET n = 50 WHERE k = 'a'"));
+    return make_error(Errc::precondition_failed, "version mismatch");
+  });
+  ASSERT_FALSE(failed.ok());
+  ASSERT_TRUE(exec.write([](Connection&) -> Status { return {}; }).ok());
+  EXPECT_EQ(counter("a"), 0);
+}
+
+TEST_F(PgExecutorTest, LiteralsSurviveQuotesAndBackslashes) {
+  const std::string nasty = "it's a \\ \"quoted\" 'value' \\'";
+  auto stmt = admin_->prepare("SELECT " + admin_->literal(nasty));
+  ASSERT_TRUE(stmt.ok()) << stmt.error().detail;
+  auto row = stmt->step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(stmt->column_text(0), nasty);
+}
+
 TEST_F(PgExecutorTest, ASerializationFailureRunsTheJobAgain) {
   PgExecutor exec(*pool_, {.begin = "BEGIN ISOLATION LEVEL REPEATABLE READ"});
   int runs = 0;

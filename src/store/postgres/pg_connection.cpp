@@ -313,9 +313,9 @@ namespace {
 // help, unlike a server that is down or unreachable. libpq gives no SQLSTATE for a failed
 // connection, so its message is all there is to go on.
 bool is_refusal(std::string_view reason) {
-  for (const std::string_view sign : {"authentication failed", "does not exist", "invalid ",
-                                      "no password supplied", "no pg_hba.conf entry",
-                                      "password authentication"}) {
+  for (const std::string_view sign :
+       {"authentication failed", "does not exist", "invalid ", "no password supplied",
+        "no pg_hba.conf entry", "password authentication"}) {
     if (reason.find(sign) != std::string_view::npos) return true;
   }
   return false;
@@ -416,6 +416,26 @@ Status PgConnection::exec(std::string_view sql) {
   if (!succeeded(result.get())) return fail(result.get());
   note_success(result.get());
   return {};
+}
+
+Status PgConnection::exec_with_commit(std::string sql) {
+  deferred_ += sql;
+  deferred_ += ';';
+  return {};
+}
+
+std::string PgConnection::literal(std::string_view text) const {
+  char* escaped = PQescapeLiteral(conn_, text.data(), text.size());
+  if (escaped == nullptr) return "NULL";  // out of memory or invalid encoding: fails the insert
+  std::string out(escaped);
+  PQfreemem(escaped);
+  return out;
+}
+
+Status PgConnection::commit_with_deferred() {
+  std::string sql = std::move(deferred_);
+  deferred_.clear();
+  return exec(sql + "COMMIT");
 }
 
 Result<sql::Statement> PgConnection::prepare(std::string_view sql) {

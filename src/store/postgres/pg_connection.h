@@ -57,6 +57,14 @@ class PgConnection final : public sql::Connection {
   // Inside BEGIN … COMMIT, including a transaction that failed and awaits its ROLLBACK.
   bool in_transaction() const override;
   sql::Dialect dialect() const override { return sql::Dialect::postgres; }
+  // Kept for commit_with_deferred() (the executor's COMMIT).
+  Status exec_with_commit(std::string sql) override;
+  // PQescapeLiteral: right whatever the server's standard_conforming_strings.
+  std::string literal(std::string_view text) const override;
+  // Sends what exec_with_commit() kept, then COMMIT, in one round trip.
+  Status commit_with_deferred();
+  // Forgets what exec_with_commit() kept (the transaction is being rolled back or rerun).
+  void drop_deferred() { deferred_.clear(); }
 
   // Whether the connection is still up (false once a statement found the server gone).
   bool healthy() const;
@@ -97,6 +105,7 @@ class PgConnection final : public sql::Connection {
   std::uint64_t next_statement_ = 0;
   std::int64_t changes_ = 0;
   std::string last_sqlstate_;
+  std::string deferred_;  // statements for commit_with_deferred(), each ending in ';'
 };
 
 }  // namespace scimd::store::postgres

@@ -26,6 +26,7 @@ PgExecutor::Attempt PgExecutor::run_once(const Job& job) {
   // The pool only ever lends PgConnections.
   auto& conn = static_cast<PgConnection&>(*lease);
   conn.clear_last_sqlstate();
+  conn.drop_deferred();
   if (Status begun = conn.exec(options_.begin); !begun.ok()) return {std::move(begun)};
 
   Status worked = job(conn);
@@ -37,11 +38,14 @@ PgExecutor::Attempt PgExecutor::run_once(const Job& job) {
   }
   if (!worked.ok()) {
     const bool retry = conn.healthy() && retryable_sqlstate(conn.last_sqlstate());
+    conn.drop_deferred();
     if (conn.healthy() && conn.in_transaction()) (void)conn.exec("ROLLBACK");
     return {std::move(worked), retry};
   }
 
-  if (Status committed = conn.exec("COMMIT"); !committed.ok()) {
+  if (Status committed = conn.commit_with_deferred(); !committed.ok()) {
+    // A deferred statement that failed left the transaction open and aborted.
+    if (conn.healthy() && conn.in_transaction()) (void)conn.exec("ROLLBACK");
     if (!conn.healthy()) {
       return {make_error(Errc::unavailable,
                          "postgres: connection lost during COMMIT; the transaction may or may "

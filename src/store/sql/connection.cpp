@@ -27,6 +27,15 @@ Result<std::int64_t> insert_returning_id(Statement& stmt) {
   return id;
 }
 
+std::string Connection::literal(std::string_view text) const {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
 ReadSnapshot::~ReadSnapshot() {
   if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
 }

@@ -116,6 +116,12 @@ class Connection {
   virtual std::int64_t changes() const = 0;
   virtual bool in_transaction() const = 0;
   virtual Dialect dialect() const = 0;
+  // Runs `sql` (no parameters) as the write transaction's last statement: the PostgreSQL
+  // engine sends it together with the COMMIT, in one round trip; others run it now. Nothing
+  // later in the transaction may depend on what it does.
+  virtual Status exec_with_commit(std::string sql) { return exec(sql); }
+  // `text` as a string literal of this engine's SQL.
+  virtual std::string literal(std::string_view text) const;
 };
 
 // A connection borrowed from a pool, handed back when the lease ends.
