@@ -273,13 +273,8 @@ Response create(const ResourceContext& ctx, ResourceKind kind, const Request& re
                                   store::WriteOptions{store::Source::scim, adopt});
   if (!created.ok()) return error_response(created.error());
   const scim::Projection p = projection_of(kind, target);
-  store::Fetch fetch = fetch_for(kind, p);
-  if (fetch.members || fetch.groups) {
-    // Members were filtered (unknown ids dropped) and typed by the store: show what it kept.
-    auto fresh = ctx.store.get(ctx.tenant.id, kind, created->id, fetch);
-    if (fresh.ok()) return resource_response(ctx, kind, 201, *fresh, p, fetch);
-  }
-  return resource_response(ctx, kind, 201, *created, p, fetch);
+  // The store gives back the members it kept (unknown ids dropped, typed) and the user's groups.
+  return resource_response(ctx, kind, 201, *created, p, fetch_for(kind, p));
 }
 
 Result<std::optional<std::int64_t>> if_match_of(const Request& req) {

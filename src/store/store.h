@@ -153,8 +153,9 @@ class Store {
 
   // --- users and groups ---------------------------------------------------------------
   // Creates a resource with a new id. Groups: `members` become member rows (unknown ids are
-  // dropped). Errors: uniqueness (userName for users, displayName for groups, per tenant,
-  // case-insensitive).
+  // dropped). The result holds what a read with Fetch{members, groups} would: a group's member
+  // rows as stored, a user's groups (none, unless it adopted a pre-registered user). Errors:
+  // uniqueness (userName for users, displayName for groups, per tenant, case-insensitive).
   // Every write appends its events (user.created, group.user_added, user.roles_changed, ...;
   // see store/event_builder.h) to the tenant's feed in the same transaction, and notifies
   // event_signal() after the commit.

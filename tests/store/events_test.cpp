@@ -210,6 +210,15 @@ TEST_P(EventsTest, ProductUsersAreUnsyncedUntilAdopted) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, Errc::uniqueness);
 
+  // The product put its user in a group; the create's result shows what the store kept.
+  auto group = store_->create(tenant_, ResourceKind::group, json::object{{"displayName", "Ops"}},
+                              {{pre->id, "", ""}, {"no-such-id", "", ""}},
+                              WriteOptions{Source::api, false});
+  ASSERT_TRUE(group.ok()) << group.error().detail;
+  ASSERT_EQ(group->members.size(), 1u);
+  EXPECT_EQ(group->members[0].value, pre->id);
+  EXPECT_EQ(group->members[0].type, "User");
+
   // Policy "adopt", matched by work email under another userName.
   json::object from_entra{{"userName", "ada.lovelace@acme.test"},
                           {"externalId", "entra-1"},
@@ -221,6 +230,8 @@ TEST_P(EventsTest, ProductUsersAreUnsyncedUntilAdopted) {
   EXPECT_EQ(adopted->id, pre->id);
   EXPECT_TRUE(adopted->synced);
   EXPECT_EQ(adopted->doc.at("externalId"), "entra-1");
+  ASSERT_EQ(adopted->groups.size(), 1u);  // adopted with its groups, as a read would show
+  EXPECT_EQ(adopted->groups[0].value, group->id);
   auto stored = store_->get(tenant_, ResourceKind::user, pre->id, {});
   ASSERT_TRUE(stored.ok());
   EXPECT_TRUE(stored->synced);

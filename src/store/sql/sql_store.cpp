@@ -599,6 +599,7 @@ Result<Resource> SqlStore::create(TenantId tenant, ResourceKind kind, json::obje
                              adopt_user(db, tenant, created.doc, when, events));
       if (adopted) {
         created = std::move(*adopted);
+        SCIMD_ASSIGN_OR_RETURN(created.groups, load_groups(db, tenant, created.id));
         return append_events(db, tenant, events, when);
       }
     }
