@@ -287,7 +287,9 @@ int serve(const ServeConfig& config) {
   service.store(nullptr);
   if (running) running->stop();
   log_event(LogLevel::info, "stopped");
-  spdlog::shutdown();  // flushes the access log
+  // Flushes the access log. Not spdlog::shutdown(): the store and its threads are destroyed
+  // after this, and a line they log then must find its logger.
+  spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& logger) { logger->flush(); });
   return exit_code;
 }
 
