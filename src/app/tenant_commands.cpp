@@ -40,7 +40,7 @@ int issue_token(store::Store& s, const store::Tenant& tenant, const TenantConfig
 
 Result<std::unique_ptr<store::Store>> open_store(const std::string& db) {
   if (db.empty()) return make_error(Errc::invalid_value, "--db (or SCIMD_DB) is required, e.g. sqlite:scimd.db");
-  return store::Store::open(db);
+  return store::Store::open(db, store::Store::Use::one_shot);
 }
 
 }  // namespace

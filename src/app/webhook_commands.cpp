@@ -28,7 +28,7 @@ Result<Opened> open_tenant(const WebhookConfig& config) {
   if (config.db.empty()) {
     return make_error(Errc::invalid_value, "--db (or SCIMD_DB) is required, e.g. sqlite:scimd.db");
   }
-  SCIMD_ASSIGN_OR_RETURN(auto s, store::Store::open(config.db));
+  SCIMD_ASSIGN_OR_RETURN(auto s, store::Store::open(config.db, store::Store::Use::one_shot));
   SCIMD_ASSIGN_OR_RETURN(store::Tenant tenant, s->find_tenant(config.tenant));
   return Opened{std::move(s), std::move(tenant)};
 }

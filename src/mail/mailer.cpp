@@ -1,6 +1,7 @@
 #include "mail/mailer.h"
 
 #include <algorithm>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -73,7 +74,15 @@ void Mailer::stop() {
   }
   store_->event_signal().notify();  // wakes the wait; other waiters just look again
   if (thread_.joinable()) thread_.join();
-  if (options_.release_leases_on_stop) release_leases();
+  if (options_.release_leases_on_stop) {       // a clean stop: the next holder starts from here
+    std::vector<store::TenantId> off_tenants;  // a failed save drops its entry
+    for (const auto& entry : off_) off_tenants.push_back(entry.first);
+    for (const store::TenantId tenant : off_tenants) {
+      if (auto off = off_.find(tenant); off != off_.end())
+        (void)save_off_cursor(tenant, off->second);
+    }
+    release_leases();
+  }
 }
 
 store::LeaseClaim Mailer::claim(store::TenantId tenant) const {
@@ -86,8 +95,8 @@ bool Mailer::keep_lease(store::TenantId tenant) {
   if (now < lease.retry_at) return false;  // another's, or the store failed a moment ago
   if (lease.held && now - lease.renewed < options_.lease_ttl / 3) return true;
   const store::LeaseClaim c = claim(tenant);
-  auto held = store_->hold_lease(c.name, c.owner, std::chrono::system_clock::now(),
-                                 options_.lease_ttl);
+  auto held =
+      store_->hold_lease(c.name, c.owner, std::chrono::system_clock::now(), options_.lease_ttl);
   if (!held.ok()) {
     spdlog::warn("mail: tenant {}: cannot take or renew the lease: {}", tenant,
                  held.error().detail);
@@ -109,19 +118,43 @@ bool Mailer::keep_lease(store::TenantId tenant) {
 void Mailer::drop_lease(store::TenantId tenant) {
   leases_[tenant].held = false;
   pending_.erase(tenant);  // the new holder retries it, from the store's cursor
+  off_.erase(tenant);
 }
 
-bool Mailer::advance_cursor(const store::Tenant& tenant, std::int64_t seq) {
-  const Status r = store_->set_consumer_seq(claim(tenant.id), tenant.id, kMailConsumer, seq);
+bool Mailer::advance_cursor(store::TenantId tenant, std::string_view name, std::int64_t seq) {
+  const Status r = store_->set_consumer_seq(claim(tenant), tenant, kMailConsumer, seq);
   if (r.ok()) return true;
   if (r.error().code == Errc::precondition_failed) {
-    spdlog::info("mail: tenant {}: lease lost; the new holder continues", tenant.name);
-    drop_lease(tenant.id);
-    leases_[tenant.id].retry_at = SteadyClock::now() + options_.lease_ttl / 3;
+    spdlog::info("mail: tenant {}: lease lost; the new holder continues", name);
+    drop_lease(tenant);
+    leases_[tenant].retry_at = SteadyClock::now() + options_.lease_ttl / 3;
   } else {
-    spdlog::warn("mail: tenant {}: cannot advance the cursor: {}", tenant.name, r.error().detail);
+    spdlog::warn("mail: tenant {}: cannot advance the cursor: {}", name, r.error().detail);
   }
   return false;
+}
+
+void Mailer::follow_while_off(const store::Tenant& tenant) {
+  pending_.erase(tenant.id);
+  auto last = store_->last_event_seq(tenant.id);
+  if (!last.ok()) return;
+  OffCursor& off = off_[tenant.id];
+  off.name = tenant.name;
+  off.seq = std::max(off.seq, *last);
+  if (SteadyClock::now() - off.saved_at >= options_.off_cursor_save) {
+    (void)save_off_cursor(tenant.id, off);
+  }
+}
+
+bool Mailer::save_off_cursor(store::TenantId tenant, OffCursor& off) {
+  if (off.seq == off.saved) return true;
+  // advance_cursor may drop the lease, and with it this entry: copy what is needed first.
+  const std::int64_t seq = off.seq;
+  const std::string name = off.name;
+  if (!advance_cursor(tenant, name, seq)) return false;
+  off.saved = seq;
+  off.saved_at = SteadyClock::now();
+  return true;
 }
 
 void Mailer::release_leases() {
@@ -174,6 +207,7 @@ std::optional<SteadyClock::time_point> Mailer::run_once() {
     consider(it->second.next_attempt);
     ++it;
   }
+  std::erase_if(off_, [&alive](const auto& entry) { return !alive.contains(entry.first); });
   for (auto it = leases_.begin(); it != leases_.end();) {
     if (!alive.contains(it->first)) {  // its lease row goes with the tenant's expiry
       it = leases_.erase(it);
@@ -215,22 +249,23 @@ std::optional<std::int64_t> Mailer::cursor(store::TenantId tenant) {
 }
 
 void Mailer::run_tenant(const store::Tenant& tenant) {
-  auto start = cursor(tenant.id);
-  if (!start) return;
-  std::int64_t seq = *start;
   auto settings = enabled_settings(tenant);
   if (!settings.ok() && bad_settings_warned_.insert(tenant.id).second) {
     spdlog::warn("mail: tenant {}: invitations disabled by invalid settings: {}", tenant.name,
                  settings.error().detail);
   }
   if (!settings.ok() || !*settings) {
-    // Off: follow the feed without reading it, so switching on later starts from now.
-    pending_.erase(tenant.id);
-    auto last = store_->last_event_seq(tenant.id);
-    if (last.ok() && *last > seq) (void)advance_cursor(tenant, *last);
+    follow_while_off(tenant);
     return;
   }
   bad_settings_warned_.erase(tenant.id);
+  if (auto off = off_.find(tenant.id); off != off_.end()) {  // just switched on
+    if (!save_off_cursor(tenant.id, off->second)) return;
+    off_.erase(tenant.id);
+  }
+  auto start = cursor(tenant.id);
+  if (!start) return;
+  std::int64_t seq = *start;
   while (true) {
     auto events = store_->list_events(tenant.id, seq, options_.batch);
     if (!events.ok()) {
@@ -248,7 +283,7 @@ void Mailer::run_tenant(const store::Tenant& tenant) {
       // Renewed before each event (a send may take a while); lost: the new holder goes on.
       if (!keep_lease(tenant.id)) return;
       if (handle_event(tenant, **settings, event) == Step::hold) return;
-      if (!advance_cursor(tenant, event.seq)) return;
+      if (!advance_cursor(tenant.id, tenant.name, event.seq)) return;
       seq = event.seq;
     }
     if (static_cast<std::int64_t>(events->size()) < options_.batch) return;
@@ -260,8 +295,8 @@ Mailer::Step Mailer::handle_event(const store::Tenant& tenant, const InvitationS
   if (!is_invitation_event(event.type)) return Step::done;
   boost::system::error_code ec;
   const boost::json::value parsed = boost::json::parse(event.json, ec);
-  const boost::json::value* data = ec || !parsed.is_object() ? nullptr
-                                                             : parsed.get_object().if_contains("data");
+  const boost::json::value* data =
+      ec || !parsed.is_object() ? nullptr : parsed.get_object().if_contains("data");
   if (data == nullptr || !data->is_object()) {
     spdlog::warn("mail: tenant {}: event {} has no data object", tenant.name, event.id);
     return Step::done;
@@ -293,7 +328,8 @@ Mailer::Step Mailer::handle_event(const store::Tenant& tenant, const InvitationS
     }
     return Step::done;
   }
-  const TemplateVars vars = invitation_vars(user, record.recipient, tenant.name, settings.login_url);
+  const TemplateVars vars =
+      invitation_vars(user, record.recipient, tenant.name, settings.login_url);
   MessageParts parts;
   parts.from = settings.from;
   parts.to = record.recipient;
@@ -347,8 +383,8 @@ Mailer::Step Mailer::attempt(const store::Tenant& tenant, const store::Event& ev
   }
   // 5 s, 10 s, 20 s, ... up to max_retry (the shift is bounded so it cannot overflow).
   const auto factor = std::int64_t{1} << std::min<std::int64_t>(record.attempts - 1, 30);
-  const auto delay = std::min<std::chrono::milliseconds>(options_.first_retry * factor,
-                                                         options_.max_retry);
+  const auto delay =
+      std::min<std::chrono::milliseconds>(options_.first_retry * factor, options_.max_retry);
   pending.next_attempt = now + delay;
   record.outcome = "retrying";
   spdlog::warn("mail: tenant {}: invitation {} to {} failed (attempt {}), retry in {} ms: {}",

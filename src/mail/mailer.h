@@ -46,6 +46,10 @@ struct MailerOptions {
   // stop() gives the leases up so another instance takes over at once; false: a test
   // simulating a crash.
   bool release_leases_on_stop = true;
+  // A tenant with invitations off has its cursor kept at its newest event in memory and written
+  // at most this often (and at a clean stop, and when invitations are switched on), instead of
+  // one write per pass: for most tenants the mailer then adds no write to the SCIM write path.
+  std::chrono::milliseconds off_cursor_save{std::chrono::seconds(30)};
 };
 
 inline constexpr std::string_view kMailConsumer = "mail";
@@ -64,7 +68,7 @@ class Mailer {
   // is then invited, not skipped as history. Tenants created later start at their first event.
   // run_once() primes first if start() did not.
   void prime();
-  void stop();   // wakes and joins it; an invitation being sent finishes first
+  void stop();  // wakes and joins it; an invitation being sent finishes first
 
   // One pass over every tenant: handles what is due. Returns when the earliest retry is due
   // (nullopt: nothing pending). The thread calls it in a loop; tests call it directly.
@@ -79,6 +83,12 @@ class Mailer {
     std::chrono::steady_clock::time_point next_attempt;
   };
   enum class Step { done, hold };  // done: advance past the event; hold: retry later
+  struct OffCursor {               // a tenant with invitations off (options.off_cursor_save)
+    std::string name;
+    std::int64_t seq = 0;     // its newest event seen
+    std::int64_t saved = -1;  // what this process last wrote (-1: nothing yet)
+    std::chrono::steady_clock::time_point saved_at;
+  };
   struct TenantLease {
     bool held = false;
     std::chrono::steady_clock::time_point renewed;   // when the last hold_lease started
@@ -96,7 +106,11 @@ class Mailer {
   bool keep_lease(store::TenantId tenant);
   void drop_lease(store::TenantId tenant);
   // set_consumer_seq under the tenant's lease; false (and the lease dropped) if it is lost.
-  bool advance_cursor(const store::Tenant& tenant, std::int64_t seq);
+  bool advance_cursor(store::TenantId tenant, std::string_view name, std::int64_t seq);
+  // Invitations off: follows the feed without reading it, so switching on starts from then.
+  void follow_while_off(const store::Tenant& tenant);
+  // Writes an off tenant's cursor if it moved since the last write; false if that failed.
+  bool save_off_cursor(store::TenantId tenant, OffCursor& off);
   store::LeaseClaim claim(store::TenantId tenant) const;
   void release_leases();
 
@@ -109,6 +123,7 @@ class Mailer {
   std::set<store::TenantId> existed_at_prime_;  // history before the mailer: not invited
   std::set<store::TenantId> bad_settings_warned_;
   std::map<store::TenantId, TenantLease> leases_;
+  std::map<store::TenantId, OffCursor> off_;
 
   std::mutex mutex_;
   bool stopping_ = false;

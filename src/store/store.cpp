@@ -20,12 +20,13 @@ Error bad_url(std::string_view url, std::string_view why) {
                     "store URL '" + std::string(url) + "': " + std::string(why));
 }
 
-Result<int> whole_number(std::string_view url, std::string_view key, std::string_view value, int max) {
+Result<int> whole_number(std::string_view url, std::string_view key, std::string_view value,
+                         int max) {
   int n = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
   if (ec != std::errc() || end != value.data() + value.size() || n < 1 || n > max) {
-    return bad_url(url, std::string(key) + " must be a whole number from 1 to " +
-                            std::to_string(max));
+    return bad_url(url,
+                   std::string(key) + " must be a whole number from 1 to " + std::to_string(max));
   }
   return n;
 }
@@ -57,8 +58,8 @@ Status apply_url_options(std::string_view url, std::string_view query, Options& 
     } else if (key == "cache_mib") {
       SCIMD_ASSIGN_OR_RETURN(options.cache_mib, whole_number(url, key, value, kMaxCacheMib));
     } else {
-      return bad_url(url, "unknown option '" + std::string(key) +
-                              "' (known: read_connections, cache_mib)");
+      return bad_url(
+          url, "unknown option '" + std::string(key) + "' (known: read_connections, cache_mib)");
     }
   }
   return {};
@@ -74,8 +75,8 @@ Result<postgres::PostgresOptions> postgres_options(std::string_view url) {
   for (const std::string_view pair : query_pairs(url.substr(question + 1))) {
     constexpr std::string_view kPoolSize = "pool_size=";
     if (pair.starts_with(kPoolSize)) {
-      SCIMD_ASSIGN_OR_RETURN(const int n, whole_number(url, "pool_size",
-                                                       pair.substr(kPoolSize.size()), kMaxPoolSize));
+      SCIMD_ASSIGN_OR_RETURN(
+          const int n, whole_number(url, "pool_size", pair.substr(kPoolSize.size()), kMaxPoolSize));
       options.pool_size = static_cast<std::size_t>(n);
     } else if (!pair.empty()) {
       rest += (rest.empty() ? "" : "&") + std::string(pair);
@@ -87,9 +88,13 @@ Result<postgres::PostgresOptions> postgres_options(std::string_view url) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::open(std::string_view url) {
+Result<std::unique_ptr<Store>> Store::open(std::string_view url, Use use) {
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
     SCIMD_ASSIGN_OR_RETURN(postgres::PostgresOptions options, postgres_options(url));
+    if (use == Use::one_shot) {
+      options.listen = false;
+      options.analyze_interval = std::chrono::milliseconds(0);
+    }
     SCIMD_ASSIGN_OR_RETURN(auto store, postgres::PostgresStore::open(std::move(options)));
     return std::unique_ptr<Store>(std::move(store));
   }

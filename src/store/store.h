@@ -127,9 +127,12 @@ class Store {
   // - "postgres://user:pass@host:port/db" (or postgresql://), libpq's URI with its own
   //   parameters (sslmode, connect_timeout, options, ...) plus scimd's pool_size (1-256,
   //   default 8): "postgres://scimd@db/scimd?sslmode=require&pool_size=16".
+  // `use`: a one-shot command (tenant create, migrate, ...) starts no background work (the
+  // PostgreSQL listener and statistics check), which only a serving process needs.
   // Errors: invalid_value (unknown scheme, unknown option, bad value), unavailable (cannot
   // open or connect), internal (schema newer than this binary).
-  static Result<std::unique_ptr<Store>> open(std::string_view url);
+  enum class Use { serve, one_shot };
+  static Result<std::unique_ptr<Store>> open(std::string_view url, Use use = Use::serve);
 
   // --- tenants and tokens -------------------------------------------------------------
   // Errors: uniqueness (name taken), invalid_value (name not [a-z0-9][a-z0-9-_.]{0,62}).
@@ -176,7 +179,8 @@ class Store {
   virtual Status remove(TenantId tenant, scim::ResourceKind kind, std::string_view id,
                         std::optional<std::int64_t> if_match, const WriteOptions& options = {}) = 0;
   // A page of a group's members in insertion order (for /api/v1/.../members paging).
-  virtual Result<std::vector<scim::MemberRef>> list_members(TenantId tenant, std::string_view group_id,
+  virtual Result<std::vector<scim::MemberRef>> list_members(TenantId tenant,
+                                                            std::string_view group_id,
                                                             std::int64_t offset,
                                                             std::int64_t limit) = 0;
 
@@ -196,10 +200,11 @@ class Store {
   // One tenant's endpoints, or every tenant's (for the dispatcher) with nullopt.
   virtual Result<std::vector<Webhook>> list_webhooks(std::optional<TenantId> tenant) = 0;
   virtual Result<Webhook> get_webhook(TenantId tenant, std::string_view id) = 0;  // not_found
-  virtual Status delete_webhook(TenantId tenant, std::string_view id) = 0;      // not_found
+  virtual Status delete_webhook(TenantId tenant, std::string_view id) = 0;        // not_found
   // Saves the delivery state fields of `state` (delivered_seq .. last_error) and appends the
   // attempts, in one transaction.
-  virtual Status save_delivery(const Webhook& state, const std::vector<DeliveryAttempt>& attempts) = 0;
+  virtual Status save_delivery(const Webhook& state,
+                               const std::vector<DeliveryAttempt>& attempts) = 0;
   // Revives an endpoint (state active, attempts 0); with from_seq, delivery restarts at that
   // event (re-sending what was already delivered). Errors: not_found.
   virtual Result<Webhook> replay_webhook(TenantId tenant, std::string_view id,
@@ -223,8 +228,7 @@ class Store {
   // --- invitation mail --------------------------------------------------------------------
   // A consumer's progress through a tenant's events (the mailer's cursor); 0 if never set.
   virtual Result<std::int64_t> consumer_seq(TenantId tenant, std::string_view consumer) = 0;
-  virtual Status set_consumer_seq(TenantId tenant, std::string_view consumer,
-                                  std::int64_t seq) = 0;
+  virtual Status set_consumer_seq(TenantId tenant, std::string_view consumer, std::int64_t seq) = 0;
   // Inserts (id 0) or updates (by id) a mail record; returns its id.
   virtual Result<std::int64_t> save_mail(const MailRecord& record) = 0;
   virtual Result<std::vector<MailRecord>> list_mail(TenantId tenant, std::int64_t limit) = 0;

@@ -156,6 +156,39 @@ TEST_F(MailerTest, NothingWhenInvitationsAreOffAndEarlierUsersAreNotInvitedLater
       << "only the user created after invitations were turned on";
 }
 
+TEST_F(MailerTest, AnOffTenantsCursorIsWrittenLazilyAndAtACleanStop) {
+  create(alice_doc());
+  mailer().run_once();  // the first pass writes the cursor at once
+  const std::int64_t first = *store_->last_event_seq(tenant_);
+  EXPECT_EQ(*store_->consumer_seq(tenant_, kMailConsumer), first);
+  create(alice_doc("bob@idp.test"));
+  create(alice_doc("cy@idp.test"));
+  mailer().run_once();  // within off_cursor_save: kept in memory, no write on the write path
+  EXPECT_EQ(*store_->consumer_seq(tenant_, kMailConsumer), first);
+  mailer_->stop();
+  EXPECT_EQ(*store_->consumer_seq(tenant_, kMailConsumer), *store_->last_event_seq(tenant_));
+  EXPECT_EQ(box_->count(), 0u);
+}
+
+TEST_F(MailerTest, AnOffTenantsCursorIsWrittenOncePerSaveInterval) {
+  options_.off_cursor_save = 0ms;
+  mailer().run_once();
+  create(alice_doc());
+  mailer().run_once();
+  EXPECT_EQ(*store_->consumer_seq(tenant_, kMailConsumer), *store_->last_event_seq(tenant_));
+}
+
+TEST_F(MailerTest, SwitchingOnStartsAfterTheEventsSeenWhileOffEvenIfNotYetWritten) {
+  mailer().run_once();
+  create(alice_doc());  // seen while off, cursor not written yet
+  mailer().run_once();
+  enable(true);
+  create(alice_doc("bob@idp.test"));
+  mailer().run_once();
+  ASSERT_EQ(box_->count(), 1u);
+  EXPECT_NE(box_->sent[0].rcpt_to.find("bob@acme.test"), std::string::npos);
+}
+
 TEST_F(MailerTest, ExistingHistoryIsNotMailedWhenTheMailerFirstSeesATenant) {
   enable(true);
   create(alice_doc());  // before any mailer ran

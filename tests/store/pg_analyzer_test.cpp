@@ -16,6 +16,7 @@
 #include "pg_test_schema.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/postgres_store.h"
+#include "store/store.h"
 
 namespace scimd::store::postgres {
 namespace {
@@ -143,6 +144,24 @@ TEST_F(PgAnalyzerThreadTest, TheStoreAnalyzesAGrowingTableByItself) {
     std::this_thread::sleep_for(20ms);
   }
   EXPECT_EQ(analyze_count(), 1);
+}
+
+TEST(PgAnalyzerUse, OnlyAServingStoreStartsTheCheckAndTheListener) {
+  if (!PgTestSchema::configured()) GTEST_SKIP() << PgTestSchema::kSkipReason;
+  PgTestSchema schema("analyzer_use");
+  ASSERT_TRUE(schema.ok()) << schema.error();
+  for (const Store::Use use : {Store::Use::serve, Store::Use::one_shot}) {
+    auto store = Store::open(schema.url(), use);
+    ASSERT_TRUE(store.ok()) << store.error().detail;
+    auto& pg = static_cast<PostgresStore&>(**store);
+    EXPECT_EQ(pg.analyzing(), use == Store::Use::serve);
+    const auto deadline =
+        std::chrono::steady_clock::now() + (use == Store::Use::serve ? 10s : 300ms);
+    while (pg.listener_connects() == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_EQ(pg.listener_connects() > 0, use == Store::Use::serve);
+  }
 }
 
 }  // namespace

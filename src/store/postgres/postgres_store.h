@@ -39,6 +39,8 @@ class PostgresStore final : public sql::SqlStore {
   // Whether the cross-instance listener has LISTEN in effect (false when options.listen is
   // off, or while it reconnects).
   bool listening() const { return listener_ && listener_->listening(); }
+  // Whether the statistics check (pg_analyzer.h) runs.
+  bool analyzing() const { return analyzer_ != nullptr; }
   // How often it has connected (more than once after the server dropped it).
   int listener_connects() const { return listener_ ? listener_->connects() : 0; }
 
