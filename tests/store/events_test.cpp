@@ -1,9 +1,12 @@
 // The transactional outbox: which events each write appends, in order, with what payload; role
 // recomputation from the group→role mapping; adoption of pre-registered users.
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
+#include "store/sql/sql_store.h"
 #include "store/store.h"
 #include "store_fixture.h"
 
@@ -75,6 +78,38 @@ TEST_P(EventsTest, CreateAppendsOneEventWithTheWholeObject) {
   EXPECT_EQ(last(), 1);
 }
 
+TEST_P(EventsTest, AWriteWithMoreEventsThanOneStatementHoldsNumbersThemAllInOrder) {
+  std::vector<sql::SqlStore::NewResource> users;
+  for (int i = 0; i < 1200; ++i) {
+    users.push_back({json::object{{"userName", "u" + std::to_string(i) + "@example.com"}}, {}});
+  }
+  auto& sql_store = dynamic_cast<sql::SqlStore&>(*store_);
+  auto ids = sql_store.create_batch(tenant_, ResourceKind::user, std::move(users));
+  ASSERT_TRUE(ids.ok()) << ids.error().detail;
+  std::vector<scim::MemberRef> members;
+  for (const std::string& id : *ids) members.push_back({id, "", ""});
+  const std::int64_t before = last();
+  auto group =
+      store_->create(tenant_, ResourceKind::group, json::object{{"displayName", "All"}}, members);
+  ASSERT_TRUE(group.ok()) << group.error().detail;
+  auto stored = store_->list_events(tenant_, before, 10000);
+  ASSERT_TRUE(stored.ok()) << stored.error().detail;
+  ASSERT_EQ(stored->size(), 1201u);  // group.created, then one group.user_added per member
+  std::set<std::string> event_ids;
+  for (std::size_t i = 0; i < stored->size(); ++i) {
+    const Event& e = (*stored)[i];
+    const json::object payload = json::parse(e.json).as_object();
+    EXPECT_EQ(e.seq, before + 1 + static_cast<std::int64_t>(i));
+    EXPECT_EQ(payload.at("seq"), e.seq);
+    EXPECT_EQ(payload.at("tenant"), "acme");
+    EXPECT_EQ(payload.at("id"), json::value(e.id));
+    EXPECT_EQ(payload.at("type"), i == 0 ? "group.created" : "group.user_added");
+    event_ids.insert(e.id);
+  }
+  EXPECT_EQ(event_ids.size(), stored->size());
+  EXPECT_EQ(last(), before + 1201);
+}
+
 TEST_P(EventsTest, UpdatesNameTheirKindAndWhatChanged) {
   const std::string id = make_user("ada@example.com");
   ASSERT_TRUE(patch(ResourceKind::user, id, [](json::object& d) { d["title"] = "CTO"; }).ok());
@@ -123,7 +158,9 @@ TEST_P(EventsTest, AFailedWriteAppendsNothing) {
   auto dup = store_->create(tenant_, ResourceKind::user, user_doc("ADA"), {});
   ASSERT_FALSE(dup.ok());
   auto rejected = store_->update(tenant_, ResourceKind::user, "nope", std::nullopt, {},
-                                 [](const Resource& r) -> Result<Change> { return Change{r.doc, {}}; });
+                                 [](const Resource& r) -> Result<Change> {
+                                   return Change{r.doc, {}};
+                                 });
   ASSERT_FALSE(rejected.ok());
   EXPECT_EQ(last(), 1);
   EXPECT_EQ(events_after(0).size(), 1u);
@@ -176,7 +213,8 @@ TEST_P(EventsTest, RolesFollowMembershipOfMappedGroups) {
   scim::MemberOp remove{scim::MemberOp::Kind::remove, {{bob, "", ""}}};
   ASSERT_TRUE(patch(ResourceKind::group, billing->id, [](json::object&) {}, {remove}).ok());
   EXPECT_TRUE(roles_of(bob).empty());
-  ASSERT_TRUE(patch(ResourceKind::group, admins, [](json::object& d) { d["displayName"] = "Ops"; }).ok());
+  ASSERT_TRUE(
+      patch(ResourceKind::group, admins, [](json::object& d) { d["displayName"] = "Ops"; }).ok());
   EXPECT_EQ(roles_of(ada), (std::vector<std::string>{"billing"}));
   ASSERT_TRUE(store_->remove(tenant_, ResourceKind::group, billing->id, std::nullopt).ok());
   EXPECT_TRUE(roles_of(ada).empty());
@@ -197,10 +235,12 @@ TEST_P(EventsTest, ChangingTheMappingRecomputesEveryone) {
 }
 
 TEST_P(EventsTest, ProductUsersAreUnsyncedUntilAdopted) {
-  auto pre = store_->create(tenant_, ResourceKind::user,
-                            json::object{{"userName", "ada@acme.test"},
-                                         {"emails", json::array{json::object{{"value", "ada@acme.test"}, {"type", "work"}}}}},
-                            {}, WriteOptions{Source::api, false});
+  auto pre = store_->create(
+      tenant_, ResourceKind::user,
+      json::object{
+          {"userName", "ada@acme.test"},
+          {"emails", json::array{json::object{{"value", "ada@acme.test"}, {"type", "work"}}}}},
+      {}, WriteOptions{Source::api, false});
   ASSERT_TRUE(pre.ok());
   EXPECT_FALSE(pre->synced);
   EXPECT_EQ(events_after(0).at(0).at("data").at("source"), "api");
@@ -211,21 +251,22 @@ TEST_P(EventsTest, ProductUsersAreUnsyncedUntilAdopted) {
   EXPECT_EQ(refused.error().code, Errc::uniqueness);
 
   // The product put its user in a group; the create's result shows what the store kept.
-  auto group = store_->create(tenant_, ResourceKind::group, json::object{{"displayName", "Ops"}},
-                              {{pre->id, "", ""}, {"no-such-id", "", ""}},
-                              WriteOptions{Source::api, false});
+  auto group =
+      store_->create(tenant_, ResourceKind::group, json::object{{"displayName", "Ops"}},
+                     {{pre->id, "", ""}, {"no-such-id", "", ""}}, WriteOptions{Source::api, false});
   ASSERT_TRUE(group.ok()) << group.error().detail;
   ASSERT_EQ(group->members.size(), 1u);
   EXPECT_EQ(group->members[0].value, pre->id);
   EXPECT_EQ(group->members[0].type, "User");
 
   // Policy "adopt", matched by work email under another userName.
-  json::object from_entra{{"userName", "ada.lovelace@acme.test"},
-                          {"externalId", "entra-1"},
-                          {"emails", json::array{json::object{{"value", "Ada@acme.test"}, {"type", "work"}}}}};
+  json::object from_entra{
+      {"userName", "ada.lovelace@acme.test"},
+      {"externalId", "entra-1"},
+      {"emails", json::array{json::object{{"value", "Ada@acme.test"}, {"type", "work"}}}}};
   const std::int64_t before = last();
-  auto adopted = store_->create(tenant_, ResourceKind::user, from_entra, {},
-                                WriteOptions{Source::scim, true});
+  auto adopted =
+      store_->create(tenant_, ResourceKind::user, from_entra, {}, WriteOptions{Source::scim, true});
   ASSERT_TRUE(adopted.ok()) << adopted.error().detail;
   EXPECT_EQ(adopted->id, pre->id);
   EXPECT_TRUE(adopted->synced);

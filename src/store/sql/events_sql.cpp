@@ -3,6 +3,8 @@
 #include "store/sql/outbox.h"
 #include "store/sql/sql_store.h"
 
+#include <algorithm>
+
 namespace scimd::store::sql {
 
 namespace {
@@ -10,30 +12,39 @@ namespace {
 // PostgreSQL: the tenant's row lock orders all its events, from the bump of event_seq until the
 // COMMIT, so concurrent writes of one tenant queue on it. One statement bumps, numbers, writes
 // the tenant into each payload and inserts, and it travels with the COMMIT: the lock is held
-// for that one round trip. (Should the tenant be gone, it inserts nothing; the job's own
-// statements on the tenant's rows have failed before.)
+// for that one round trip. Past kEventsPerStatement (a PATCH of a 100k-member group) the rest
+// follow in more statements of the same round trip, numbered from the counter already bumped.
+// (Should the tenant be gone, nothing is inserted; the job's own statements have failed before.)
+constexpr std::size_t kEventsPerStatement = 1000;
+
 Status append_events_with_commit(Connection& db, TenantId tenant,
                                  const std::vector<NewEvent>& events, const std::string& when) {
-  const std::string count = std::to_string(events.size());
+  const std::string total = std::to_string(events.size());
   const std::string tenant_id = std::to_string(tenant);
-  std::string rows;
-  int n = 0;
-  for (const NewEvent& event : events) {
-    const std::string id = new_event_id();
-    const EventJsonParts parts = event_json_parts(id, event.type, when, event.data);
-    ++n;
-    rows += (n == 1 ? "(" : ", (") + std::to_string(n) + ", " + db.literal(id) + ", " +
-            db.literal(event.type) + ", " + db.literal(parts.before_seq) + ", " +
-            db.literal(parts.before_tenant) + ", " + db.literal(parts.rest) + ")";
+  for (std::size_t first = 0; first < events.size(); first += kEventsPerStatement) {
+    const std::size_t end = std::min(events.size(), first + kEventsPerStatement);
+    std::string rows;
+    for (std::size_t i = first; i < end; ++i) {
+      const std::string id = new_event_id();
+      const EventJsonParts parts = event_json_parts(id, events[i].type, when, events[i].data);
+      rows += (i == first ? "(" : ", (") + std::to_string(i + 1) + ", " + db.literal(id) + ", " +
+              db.literal(events[i].type) + ", " + db.literal(parts.before_seq) + ", " +
+              db.literal(parts.before_tenant) + ", " + db.literal(parts.rest) + ")";
+    }
+    const std::string counter = first == 0 ? "UPDATE tenants SET event_seq = event_seq + " + total +
+                                                 " WHERE id = " + tenant_id +
+                                                 " RETURNING event_seq - " + total
+                                           : "SELECT event_seq - " + total;
+    SCIMD_TRY(db.exec_with_commit(
+        "WITH b AS (" + counter + " AS base, to_json(name)::text AS name" +
+        (first == 0 ? "" : " FROM tenants WHERE id = " + tenant_id) +
+        ") INSERT INTO events (tenant_id, seq, id, type, time, payload) SELECT " + tenant_id +
+        ", b.base + e.n, e.id, e.type, " + db.literal(when) +
+        ", e.before_seq || (b.base + e.n) || e.before_tenant || b.name || e.rest FROM b, "
+        "(VALUES " +
+        rows + ") AS e(n, id, type, before_seq, before_tenant, rest)"));
   }
-  return db.exec_with_commit(
-      "WITH b AS (UPDATE tenants SET event_seq = event_seq + " + count +
-      " WHERE id = " + tenant_id + " RETURNING event_seq - " + count +
-      " AS base, to_json(name)::text AS name) "
-      "INSERT INTO events (tenant_id, seq, id, type, time, payload) SELECT " +
-      tenant_id + ", b.base + e.n, e.id, e.type, " + db.literal(when) +
-      ", e.before_seq || (b.base + e.n) || e.before_tenant || b.name || e.rest FROM b, (VALUES " +
-      rows + ") AS e(n, id, type, before_seq, before_tenant, rest)");
+  return {};
 }
 
 }  // namespace
