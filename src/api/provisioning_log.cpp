@@ -9,12 +9,6 @@ namespace scimd::api {
 
 namespace {
 
-// spdlog::shutdown() drops the default logger; a late warning must not crash the exit.
-template <class... Args>
-void warn(spdlog::format_string_t<Args...> fmt, Args&&... args) {
-  if (spdlog::default_logger_raw() != nullptr) spdlog::warn(fmt, std::forward<Args>(args)...);
-}
-
 bool icontains(std::string_view haystack, std::string_view needle) {
   return to_lower(haystack).find(to_lower(needle)) != std::string::npos;
 }
@@ -67,7 +61,8 @@ std::string detect_client(const Request& request) {
   return "other";
 }
 
-ProvisioningLog::ProvisioningLog(std::shared_ptr<store::Store> store, ProvisioningLogOptions options)
+ProvisioningLog::ProvisioningLog(std::shared_ptr<store::Store> store,
+                                 ProvisioningLogOptions options)
     : store_(std::move(store)), options_(options) {
   if (options_.start) start();
 }
@@ -130,7 +125,7 @@ void ProvisioningLog::record(const Request& request, const Response& response,
   if (wake) {
     wake_.notify_one();
   } else if (dropped != 0 && (dropped == 1 || dropped % 1000 == 0)) {
-    warn("provisioning log: queue full ({} entries); {} entries dropped so far",
+    spdlog::warn("provisioning log: queue full ({} entries); {} entries dropped so far",
                  options_.capacity, dropped);
   }
 }
@@ -189,14 +184,16 @@ void ProvisioningLog::write(std::deque<Item>& batch) {
       const boost::json::value body = boost::json::parse(item.error_body, ec);
       if (!ec && body.is_object()) {
         const auto& o = body.get_object();
-        if (const auto* t = o.if_contains("scimType"); t && t->is_string()) e.scim_type = t->get_string();
-        if (const auto* d = o.if_contains("detail"); d && d->is_string()) e.detail = d->get_string();
+        if (const auto* t = o.if_contains("scimType"); t && t->is_string())
+          e.scim_type = t->get_string();
+        if (const auto* d = o.if_contains("detail"); d && d->is_string())
+          e.detail = d->get_string();
       }
     }
     entries.push_back(std::move(e));
   }
   if (auto r = store_->append_provisioning(entries); !r.ok()) {
-    warn("provisioning log: {} entries lost: {}", entries.size(), r.error().detail);
+    spdlog::warn("provisioning log: {} entries lost: {}", entries.size(), r.error().detail);
   }
 }
 
