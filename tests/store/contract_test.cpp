@@ -482,6 +482,62 @@ TEST_P(StoreContract, FetchGroupsListsDirectGroups) {
 
 // --- lists ---------------------------------------------------------------------------------
 
+// Lists read each resource's side rows in the same statement (as JSON on the way): every item
+// carries its own, in insertion order, with any text intact, whichever paging reads them.
+TEST_P(StoreContract, ListedResourcesCarryTheirOwnSideRowsInOrder) {
+  const std::string a = make_user("a");
+  const std::string b = make_user("b");
+  const std::string c = make_user("c");
+  const std::string odd = "Eng \"R&D\" \\ O'Brien \u00e9\u6f22";  // quotes, backslash, UTF-8
+  const std::string g1 = make_group(odd, {{b, odd, ""}, {a, "", ""}});
+  const std::string g2 = make_group("All", {{a, "A", ""}, {g1, "", ""}});
+  auto groups_of = [](const Resource& r) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& g : r.groups) out.emplace_back(g.value, g.display);
+    return out;
+  };
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  const std::vector<Pairs> expected_users = {{{g1, odd}, {g2, "All"}}, {{g1, odd}}, {}};
+
+  ListQuery by_index = query(1, 2);
+  by_index.fetch = Fetch{false, true};
+  auto first = store_->list(tenant_, ResourceKind::user, by_index);
+  by_index.start_index = 3;
+  auto rest = store_->list(tenant_, ResourceKind::user, by_index);
+  ASSERT_TRUE(first.ok() && rest.ok());
+  EXPECT_EQ(first->total, 3);
+  EXPECT_EQ(rest->total, 3);
+  ASSERT_EQ(first->items.size(), 2u);
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_EQ(groups_of(first->items[0]), expected_users[0]);
+  EXPECT_EQ(groups_of(first->items[1]), expected_users[1]);
+  EXPECT_EQ(groups_of(rest->items[0]), expected_users[2]);
+
+  ListQuery by_cursor = query(1, 3);
+  by_cursor.fetch = Fetch{false, true};
+  by_cursor.cursor = "";
+  auto cursor_page = store_->list(tenant_, ResourceKind::user, by_cursor);
+  ASSERT_TRUE(cursor_page.ok());
+  ASSERT_EQ(cursor_page->items.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(groups_of(cursor_page->items[i]), expected_users[i]);
+
+  ListQuery groups = query();
+  groups.fetch = Fetch{true, false};
+  auto listed = store_->list(tenant_, ResourceKind::group, groups);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->items.size(), 2u);
+  EXPECT_EQ(listed->items[0].doc.at("displayName").as_string(), odd);
+  EXPECT_THAT(listed->items[0].members,
+              ElementsAre(scim::MemberRef{b, odd, "User"}, scim::MemberRef{a, "", "User"}));
+  EXPECT_THAT(listed->items[1].members,
+              ElementsAre(scim::MemberRef{a, "A", "User"}, scim::MemberRef{g1, "", "Group"}));
+  // Without the fetch nothing is read.
+  auto bare = store_->list(tenant_, ResourceKind::group, query());
+  ASSERT_TRUE(bare.ok());
+  EXPECT_TRUE(bare->items[0].members.empty());
+}
+
+
 TEST_P(StoreContract, ListPagesAreExactAndStable) {
   std::vector<std::string> ids;
   for (int i = 0; i < 23; ++i) ids.push_back(make_user("user" + std::to_string(100 - i)));

@@ -2,6 +2,7 @@
 // keeps its own differences in filter_sql.cpp).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "store/sql/connection.h"
@@ -37,6 +38,24 @@ inline std::string_view user_emails_fill(Dialect dialect) {
 // instances); SQLite has one writer and no such clause.
 inline std::string_view row_lock(Dialect dialect) {
   return dialect == Dialect::postgres ? " FOR UPDATE" : "";
+}
+
+// A correlated subquery over `r` (a users or groups row) giving its side rows in one column, so
+// one statement reads a resource with them: a JSON array with an array per membership, led by the
+// membership's seq (SQLite 3.40 keeps no aggregate order, so the reader sorts by it): a user's
+// groups [seq, id, displayName], a group's members [seq, id, display, type]. NULL or [] for none.
+inline std::string side_rows_column(Dialect dialect, bool user) {
+  std::string sql = dialect == Dialect::postgres ? "(SELECT json_agg(json_build_array("
+                                                 : "(SELECT json_group_array(json_array(";
+  if (user) {
+    sql += "m.seq, g.id, g.display_name)) FROM memberships m JOIN groups g ON g.tenant_id = "
+           "m.tenant_id AND g.id = m.group_id WHERE m.tenant_id = r.tenant_id AND m.member_id = "
+           "r.id)";
+  } else {
+    sql += "m.seq, m.member_id, m.display, m.member_type)) FROM memberships m WHERE "
+           "m.tenant_id = r.tenant_id AND m.group_id = r.id)";
+  }
+  return sql;
 }
 
 }  // namespace scimd::store::sql

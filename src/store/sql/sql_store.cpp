@@ -124,6 +124,57 @@ bool reads_side_rows(ResourceKind kind, Fetch fetch) {
   return kind == ResourceKind::group ? fetch.members : fetch.groups;
 }
 
+// The columns of a read that shows resources: kResourceColumns, then (at kSideColumn) the side
+// rows `fetch` shows (side_rows_column) or NULL, so one statement is one snapshot on both engines
+// and one round trip on PostgreSQL. Keyed reads put the sort key and seq after them.
+std::string shown_columns(Dialect dialect, ResourceKind kind, Fetch fetch) {
+  return std::string(kResourceColumns) + ", " +
+         (reads_side_rows(kind, fetch) ? side_rows_column(dialect, kind == ResourceKind::user)
+                                       : std::string("NULL"));
+}
+constexpr int kSideColumn = kResourceColumnCount;
+constexpr int kShownColumnCount = kResourceColumnCount + 1;
+
+// Fills r.groups (users) or r.members (groups) from the side-rows column; NULL: none.
+Status read_side_rows(const Statement& stmt, ResourceKind kind, Resource& r) {
+  if (stmt.column_type(kSideColumn) == ColumnType::null) return {};
+  boost::system::error_code ec;
+  const json::value value = json::parse(stmt.column_text(kSideColumn), ec);
+  const std::size_t width = kind == ResourceKind::user ? 3 : 4;
+  std::vector<const json::array*> rows;
+  if (!ec && value.is_array()) {
+    for (const json::value& row : value.as_array()) {
+      const json::array* fields = row.if_array();
+      if (fields == nullptr || fields->size() != width || !fields->front().is_int64()) break;
+      rows.push_back(fields);
+    }
+  }
+  if (ec || !value.is_array() || rows.size() != value.as_array().size()) {
+    return make_error(Errc::internal, "stored membership rows of '" + r.id + "' are malformed");
+  }
+  std::sort(rows.begin(), rows.end(), [](const json::array* a, const json::array* b) {
+    return a->front().as_int64() < b->front().as_int64();
+  });
+  auto text = [](const json::value& v) {
+    return v.is_string() ? std::string(v.get_string()) : std::string();
+  };
+  for (const json::array* f : rows) {
+    if (kind == ResourceKind::user) {
+      r.groups.push_back({text((*f)[1]), text((*f)[2])});
+    } else {
+      r.members.push_back({text((*f)[1]), text((*f)[2]), text((*f)[3])});
+    }
+  }
+  return {};
+}
+
+// A resource read with shown_columns.
+Result<Resource> read_shown(const Statement& stmt, ResourceKind kind) {
+  SCIMD_ASSIGN_OR_RETURN(Resource r, read_resource(stmt));
+  SCIMD_TRY(read_side_rows(stmt, kind, r));
+  return r;
+}
+
 Status load_fetched(Connection& db, TenantId tenant, ResourceKind kind, Fetch fetch, Resource& r) {
   if (!reads_side_rows(kind, fetch)) return {};
   if (kind == ResourceKind::group) {
@@ -673,14 +724,14 @@ Status SqlStore::set_tenant_settings(TenantId tenant, const json::object& settin
 Result<Resource> SqlStore::get(TenantId tenant, ResourceKind kind, std::string_view id,
                                   Fetch fetch) {
   SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
-  // The row with its member or group rows needs one snapshot; the row alone is one statement
-  // (on PostgreSQL a snapshot costs two more round trips).
-  ReadSnapshot txn(*db);
-  if (reads_side_rows(kind, fetch)) SCIMD_TRY(txn.begin());
-  SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> found, load_row(*db, tenant, kind, id));
-  if (!found) return not_found(kind, id);
-  SCIMD_TRY(load_fetched(*db, tenant, kind, fetch, *found));
-  return std::move(*found);
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         db->prepare("SELECT " + shown_columns(db->dialect(), kind, fetch) +
+                                     " FROM " + std::string(table_of(kind)) +
+                                     " r WHERE r.tenant_id = ? AND r.id = ?"));
+  stmt.bind(1, tenant).bind(2, id);
+  SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return not_found(kind, id);
+  return read_shown(stmt, kind);
 }
 
 namespace {
@@ -750,28 +801,30 @@ CursorPosition::Key read_key(const Statement& stmt, int column, bool sorted) {
 }
 
 // The statement reading up to `limit` rows on `side` of a boundary (all rows when null), in
-// the list order or its reverse.
-Result<Statement> prepare_keyed(Connection& db, TenantId tenant, const ListSql& sql,
-                                const SqlFragment* side, bool reversed, std::int64_t limit,
-                                bool explain = false) {
-  const std::string columns = std::string(kResourceColumns) + ", " +
+// the list order or its reverse, with the side rows `fetch` shows.
+Result<Statement> prepare_keyed(Connection& db, TenantId tenant, ResourceKind kind,
+                                const ListSql& sql, Fetch fetch, const SqlFragment* side,
+                                bool reversed, std::int64_t limit, bool explain = false) {
+  const std::string columns = shown_columns(db.dialect(), kind, fetch) + ", " +
                               (sql.sort.key ? *sql.sort.key : std::string("NULL")) + ", r.seq";
   return prepare_list(
       db, tenant, sql, columns, side,
       " ORDER BY " + order_by(sql.sort, reversed) + " LIMIT " + std::to_string(limit), explain);
 }
 
-Result<std::vector<KeyedRow>> select_keyed(Connection& db, TenantId tenant, const ListSql& sql,
+Result<std::vector<KeyedRow>> select_keyed(Connection& db, TenantId tenant, ResourceKind kind,
+                                           const ListSql& sql, Fetch fetch,
                                            const SqlFragment* side, bool reversed,
                                            std::int64_t limit) {
-  SCIMD_ASSIGN_OR_RETURN(Statement stmt, prepare_keyed(db, tenant, sql, side, reversed, limit));
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         prepare_keyed(db, tenant, kind, sql, fetch, side, reversed, limit));
   std::vector<KeyedRow> rows;
   while (true) {
     SCIMD_ASSIGN_OR_RETURN(const bool row, stmt.step());
     if (!row) return rows;
-    SCIMD_ASSIGN_OR_RETURN(Resource r, read_resource(stmt));
-    rows.push_back({std::move(r), read_key(stmt, kResourceColumnCount, sql.sort.key.has_value()),
-                    stmt.column_int(kResourceColumnCount + 1)});
+    SCIMD_ASSIGN_OR_RETURN(Resource r, read_shown(stmt, kind));
+    rows.push_back({std::move(r), read_key(stmt, kShownColumnCount, sql.sort.key.has_value()),
+                    stmt.column_int(kShownColumnCount + 1)});
   }
 }
 
@@ -781,9 +834,10 @@ Result<bool> any_row(Connection& db, TenantId tenant, const ListSql& sql, const 
 }
 
 // Fills page.items and the cursors for the page at `from` (nullopt: the first page).
-Status cursor_page(Connection& db, TenantId tenant, const ListSql& sql, std::int64_t count,
-                   const std::optional<CursorPosition>& from, const std::string& shape,
-                   ListPage& page) {
+Status cursor_page(Connection& db, TenantId tenant, ResourceKind kind, const ListSql& sql,
+                   const ListQuery& query, const std::optional<CursorPosition>& from,
+                   const std::string& shape, ListPage& page) {
+  const std::int64_t count = query.count;
   using Direction = CursorPosition::Direction;
   const bool forward = !from || from->direction == Direction::next;
   std::optional<SqlFragment> side;
@@ -793,7 +847,8 @@ Status cursor_page(Connection& db, TenantId tenant, const ListSql& sql, std::int
   // One row more than asked says whether rows follow in the reading direction.
   SCIMD_ASSIGN_OR_RETURN(
       std::vector<KeyedRow> rows,
-      select_keyed(db, tenant, sql, side ? &*side : nullptr, !forward, count + 1));
+      select_keyed(db, tenant, kind, sql, query.fetch, side ? &*side : nullptr, !forward,
+                   count + 1));
   const bool more_in_direction = static_cast<std::int64_t>(rows.size()) > count;
   if (more_in_direction) rows.pop_back();
   if (!forward) std::reverse(rows.begin(), rows.end());
@@ -840,6 +895,54 @@ Status cursor_page(Connection& db, TenantId tenant, const ListSql& sql, std::int
   return {};
 }
 
+// --- index paging ----------------------------------------------------------------------------
+
+// The statement reading the startIndex page: `limit` rows after `offset` in the list order with
+// the side rows `fetch` shows, and in the last column (kShownColumnCount) the count of all rows,
+// from an uncorrelated subquery that both engines run once. One statement is one snapshot, so
+// the total and the page agree without a transaction (two round trips fewer on PostgreSQL).
+Result<Statement> prepare_index_page(Connection& db, TenantId tenant, ResourceKind kind,
+                                     const ListSql& sql, Fetch fetch, std::int64_t limit,
+                                     std::int64_t offset, bool explain = false) {
+  const std::string columns =
+      shown_columns(db.dialect(), kind, fetch) + ", (SELECT COUNT(*)" + sql.where + ")";
+  SCIMD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      prepare_list(db, tenant, sql, columns, nullptr,
+                   " ORDER BY " + order_by(sql.sort, false) + " LIMIT ? OFFSET ?", explain));
+  // The subquery's placeholders come first: the tenant and the filter's values, then the
+  // outer query's (bound by prepare_list after them), then LIMIT and OFFSET.
+  const int n = 1 + static_cast<int>(sql.params.size());
+  stmt.bind(1, tenant);
+  stmt.bind_all(sql.params, 2);
+  stmt.bind(n + 1, tenant);
+  stmt.bind_all(sql.params, n + 2);
+  stmt.bind(2 * n + 1, limit).bind(2 * n + 2, offset);
+  return stmt;
+}
+
+Status index_page(Connection& db, TenantId tenant, ResourceKind kind, const ListSql& sql,
+                  const ListQuery& query, ListPage& page) {
+  if (query.count > 0) {
+    const std::int64_t offset = std::max<std::int64_t>(query.start_index, 1) - 1;
+    SCIMD_ASSIGN_OR_RETURN(Statement select, prepare_index_page(db, tenant, kind, sql,
+                                                                query.fetch, query.count, offset));
+    while (true) {
+      SCIMD_ASSIGN_OR_RETURN(const bool row, select.step());
+      if (!row) break;
+      SCIMD_ASSIGN_OR_RETURN(Resource r, read_shown(select, kind));
+      page.total = select.column_int(kShownColumnCount);
+      page.items.push_back(std::move(r));
+    }
+    if (!page.items.empty()) return {};
+  }
+  // No rows to carry the total (count 0, or a startIndex past the end): the count alone.
+  SCIMD_ASSIGN_OR_RETURN(Statement count, prepare_list(db, tenant, sql, "COUNT(*)", nullptr, ""));
+  SCIMD_ASSIGN_OR_RETURN(const bool row, count.step());
+  page.total = row ? count.column_int(0) : 0;
+  return {};
+}
+
 // The decoded cursor of a query (nullopt for "", the first page). Errors: invalid_cursor.
 Result<std::optional<CursorPosition>> read_cursor(const std::string& text, const ListSql& sql,
                                                   const std::string& shape) {
@@ -859,16 +962,18 @@ Result<std::optional<CursorPosition>> read_cursor(const std::string& text, const
 
 Result<ListPage> SqlStore::list(TenantId tenant, ResourceKind kind, const ListQuery& query) {
   SCIMD_ASSIGN_OR_RETURN(const ListSql sql, list_sql(exec_->dialect(), tenant, kind, query));
-  const std::string shape = query.cursor ? query_shape(tenant, kind, query) : std::string();
-  std::optional<CursorPosition> from;
-  if (query.cursor) {
-    SCIMD_ASSIGN_OR_RETURN(from, read_cursor(*query.cursor, sql, shape));
-  }
-
   SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
+  ListPage page;
+  if (!query.cursor) {
+    SCIMD_TRY(index_page(*db, tenant, kind, sql, query, page));
+    return page;
+  }
+  const std::string shape = query_shape(tenant, kind, query);
+  SCIMD_ASSIGN_OR_RETURN(const std::optional<CursorPosition> from,
+                         read_cursor(*query.cursor, sql, shape));
+  // Cursor paging reads the total, the page and its neighbours in several statements.
   ReadSnapshot txn(*db);
   SCIMD_TRY(txn.begin());
-  ListPage page;
   {
     SCIMD_ASSIGN_OR_RETURN(Statement count,
                            prepare_list(*db, tenant, sql, "COUNT(*)", nullptr, ""));
@@ -876,25 +981,7 @@ Result<ListPage> SqlStore::list(TenantId tenant, ResourceKind kind, const ListQu
     if (row) page.total = count.column_int(0);
   }
   if (query.count <= 0) return page;
-  if (query.cursor) {
-    SCIMD_TRY(cursor_page(*db, tenant, sql, query.count, from, shape, page));
-  } else {
-    const std::int64_t offset = std::max<std::int64_t>(query.start_index, 1) - 1;
-    if (offset >= page.total) return page;
-    SCIMD_ASSIGN_OR_RETURN(
-        Statement select,
-        prepare_list(*db, tenant, sql, kResourceColumns, nullptr,
-                     " ORDER BY " + order_by(sql.sort, false) + " LIMIT ? OFFSET ?"));
-    const int limit_index = 2 + static_cast<int>(sql.params.size());
-    select.bind(limit_index, query.count).bind(limit_index + 1, offset);
-    while (true) {
-      SCIMD_ASSIGN_OR_RETURN(const bool row, select.step());
-      if (!row) break;
-      SCIMD_ASSIGN_OR_RETURN(Resource r, read_resource(select));
-      page.items.push_back(std::move(r));
-    }
-  }
-  for (Resource& r : page.items) SCIMD_TRY(load_fetched(*db, tenant, kind, query.fetch, r));
+  SCIMD_TRY(cursor_page(*db, tenant, kind, sql, query, from, shape, page));
   return page;
 }
 
@@ -904,13 +991,9 @@ Result<std::string> SqlStore::explain_list(TenantId tenant, ResourceKind kind,
   SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   auto prepare = [&]() -> Result<Statement> {
     if (!query.cursor) {
-      SCIMD_ASSIGN_OR_RETURN(
-          Statement plan, prepare_list(*db, tenant, sql, kResourceColumns, nullptr,
-                                       " ORDER BY " + order_by(sql.sort, false) + " LIMIT ? OFFSET ?",
-                                       /*explain=*/true));
-      const int limit_index = 2 + static_cast<int>(sql.params.size());
-      plan.bind(limit_index, query.count).bind(limit_index + 1, query.start_index - 1);
-      return plan;
+      return prepare_index_page(*db, tenant, kind, sql, query.fetch, query.count,
+                                std::max<std::int64_t>(query.start_index, 1) - 1,
+                                /*explain=*/true);
     }
     // The page read of cursor paging (what list() runs after the count).
     const std::string shape = query_shape(tenant, kind, query);
@@ -921,8 +1004,8 @@ Result<std::string> SqlStore::explain_list(TenantId tenant, ResourceKind kind,
     if (from) {
       side = keyset_condition(sql.sort, from->key, from->seq, forward, from->include_boundary);
     }
-    return prepare_keyed(*db, tenant, sql, side ? &*side : nullptr, !forward, query.count + 1,
-                         /*explain=*/true);
+    return prepare_keyed(*db, tenant, kind, sql, query.fetch, side ? &*side : nullptr, !forward,
+                         query.count + 1, /*explain=*/true);
   };
   SCIMD_ASSIGN_OR_RETURN(Statement plan, prepare());
   std::string out;
