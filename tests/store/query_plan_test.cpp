@@ -388,6 +388,36 @@ class QueryPlanTest : public ::testing::TestWithParam<std::string> {
   std::vector<std::string> group_ids_;
 };
 
+// A lookup is planned once per connection: after its first five (custom) plans PostgreSQL
+// keeps the generic one. A statement whose generic plan it rates dearer (LIMIT and OFFSET as
+// parameters did that) is planned again at every use, which costs more than running it.
+TEST_P(QueryPlanTest, PostgresKeepsTheGenericPlanOfALookup) {
+  if (GetParam() != "postgres") GTEST_SKIP() << "PostgreSQL's plan cache";
+  // One thread in turn: the pool lends the same (most recently returned) connection each time.
+  for (int i = 0; i < 12; ++i) {
+    list(ResourceKind::user, "userName eq \"user" + std::to_string(i) + "@example.com\"");
+  }
+  auto db = store_->recorder().inner().read();
+  ASSERT_TRUE(db.ok()) << db.error().detail;
+  auto plans = (*db)->prepare(
+      "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+      "WHERE statement LIKE '%SELECT COUNT(*)%user_name_lower%' "
+      "AND statement NOT LIKE '%pg_prepared_statements%'");  // not this one
+  ASSERT_TRUE(plans.ok()) << plans.error().detail;
+  std::int64_t generic = 0, custom = 0, rows = 0;
+  while (true) {
+    auto row = plans->step();
+    ASSERT_TRUE(row.ok());
+    if (!*row) break;
+    ++rows;
+    generic += plans->column_int(0);
+    custom += plans->column_int(1);
+  }
+  EXPECT_EQ(rows, 1);
+  EXPECT_GE(generic, 6) << "generic plans; custom: " << custom;
+  EXPECT_LE(custom, 5) << "custom plans";
+}
+
 TEST_P(QueryPlanTest, LookupsAndReadsUseAnIndex) {
   const std::string user = user_ids_[17];
   const std::string group = group_ids_[3];

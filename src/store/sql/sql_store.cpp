@@ -906,10 +906,14 @@ Result<Statement> prepare_index_page(Connection& db, TenantId tenant, ResourceKi
                                      std::int64_t offset, bool explain = false) {
   const std::string columns =
       shown_columns(db.dialect(), kind, fetch) + ", (SELECT COUNT(*)" + sql.where + ")";
-  SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt,
-      prepare_list(db, tenant, sql, columns, nullptr,
-                   " ORDER BY " + order_by(sql.sort, false) + " LIMIT ? OFFSET ?", explain));
+  // The first page (every lookup) has its LIMIT in the text: with LIMIT and OFFSET as
+  // parameters PostgreSQL rates the generic plan dearer than a custom one and so plans the
+  // statement again at every use, which costs it more than running it.
+  const bool first_page = offset == 0;
+  const std::string tail = " ORDER BY " + order_by(sql.sort, false) +
+                           (first_page ? " LIMIT " + std::to_string(limit) : " LIMIT ? OFFSET ?");
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
+                         prepare_list(db, tenant, sql, columns, nullptr, tail, explain));
   // The subquery's placeholders come first: the tenant and the filter's values, then the
   // outer query's (bound by prepare_list after them), then LIMIT and OFFSET.
   const int n = 1 + static_cast<int>(sql.params.size());
@@ -917,7 +921,7 @@ Result<Statement> prepare_index_page(Connection& db, TenantId tenant, ResourceKi
   stmt.bind_all(sql.params, 2);
   stmt.bind(n + 1, tenant);
   stmt.bind_all(sql.params, n + 2);
-  stmt.bind(2 * n + 1, limit).bind(2 * n + 2, offset);
+  if (!first_page) stmt.bind(2 * n + 1, limit).bind(2 * n + 2, offset);
   return stmt;
 }
 
