@@ -14,6 +14,7 @@ namespace {
 constexpr int kMaxReadConnections = 64;
 constexpr int kMaxCacheMib = 4096;
 constexpr int kMaxPoolSize = 256;
+constexpr int kMaxWriteBatch = 1024;
 
 Error bad_url(std::string_view url, std::string_view why) {
   return make_error(Errc::invalid_value,
@@ -65,7 +66,8 @@ Status apply_url_options(std::string_view url, std::string_view query, Options& 
   return {};
 }
 
-// A PostgreSQL URL: scimd's own options (pool_size) are taken out, everything else is libpq's.
+// A PostgreSQL URL: scimd's own options (pool_size, write_batch) are taken out, everything else
+// is libpq's.
 Result<postgres::PostgresOptions> postgres_options(std::string_view url) {
   postgres::PostgresOptions options;
   const std::size_t question = url.find('?');
@@ -78,6 +80,12 @@ Result<postgres::PostgresOptions> postgres_options(std::string_view url) {
       SCIMD_ASSIGN_OR_RETURN(
           const int n, whole_number(url, "pool_size", pair.substr(kPoolSize.size()), kMaxPoolSize));
       options.pool_size = static_cast<std::size_t>(n);
+    } else if (constexpr std::string_view kWriteBatch = "write_batch=";
+               pair.starts_with(kWriteBatch)) {
+      SCIMD_ASSIGN_OR_RETURN(const int n, whole_number(url, "write_batch",
+                                                       pair.substr(kWriteBatch.size()),
+                                                       kMaxWriteBatch));
+      options.write_batch = static_cast<std::size_t>(n);
     } else if (!pair.empty()) {
       rest += (rest.empty() ? "" : "&") + std::string(pair);
     }

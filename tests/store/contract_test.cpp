@@ -1033,5 +1033,15 @@ TEST(StoreOpen, SqliteUrlOptions) {
   }
 }
 
+// scimd's own options in a PostgreSQL URL are checked before anything connects.
+TEST(StoreOpen, PostgresUrlOptionsAreChecked) {
+  for (const std::string bad : {"?pool_size=0", "?pool_size=257", "?write_batch=0",
+                                "?write_batch=1025", "?write_batch=x", "?write_batch="}) {
+    auto r = Store::open("postgres://scimd@127.0.0.1:1/scimd" + bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, Errc::invalid_value) << bad << ": " << r.error().detail;
+  }
+}
+
 }  // namespace
 }  // namespace scimd::store::testing

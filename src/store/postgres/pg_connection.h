@@ -5,6 +5,7 @@
 // overload → unavailable) so the store above never sees SQLSTATEs.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -65,6 +66,10 @@ class PgConnection final : public sql::Connection {
   Status commit_with_deferred();
   // Forgets what exec_with_commit() kept (the transaction is being rolled back or rerun).
   void drop_deferred() { deferred_.clear(); }
+  // A mark of what is kept now, and forgetting what was kept after it (a job of a batch that
+  // rolled back to its savepoint).
+  std::size_t deferred_mark() const { return deferred_.size(); }
+  void drop_deferred_after(std::size_t mark) { deferred_.resize(std::min(mark, deferred_.size())); }
 
   // Whether the connection is still up (false once a statement found the server gone).
   bool healthy() const;

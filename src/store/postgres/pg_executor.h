@@ -33,6 +33,8 @@ class PgExecutor final : public sql::Executor {
   Status write(const Job& job) override;
   Result<sql::Lease> read() override { return pool_.acquire(); }
   sql::Dialect dialect() const override { return sql::Dialect::postgres; }
+  // The statement that opens a write transaction (PgBatchWriter opens its batches with it).
+  const std::string& begin_statement() const { return options_.begin; }
 
  private:
   struct Attempt;

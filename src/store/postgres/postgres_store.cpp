@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "store/postgres/pg_batch_writer.h"
 #include "store/postgres/pg_executor.h"
 #include "store/postgres/pg_migrations.h"
 
@@ -9,17 +10,26 @@ namespace scimd::store::postgres {
 
 namespace {
 
-// The executor owns its pool, so both live exactly as long as the store.
+// The engine owns its pool, so pool, executor and batch writer live exactly as long as the store.
 class PgEngine final : public sql::Executor {
  public:
-  explicit PgEngine(std::unique_ptr<PgPool> pool) : pool_(std::move(pool)), executor_(*pool_) {}
-  Status write(const Job& job) override { return executor_.write(job); }
+  PgEngine(std::unique_ptr<PgPool> pool, std::size_t write_batch)
+      : pool_(std::move(pool)), executor_(*pool_) {
+    if (write_batch > 1) {
+      batcher_ = std::make_unique<PgBatchWriter>(executor_, *pool_,
+                                                 PgBatchWriterOptions{.max_batch = write_batch});
+    }
+  }
+  Status write(const Job& job) override {
+    return batcher_ ? batcher_->write(job) : executor_.write(job);
+  }
   Result<sql::Lease> read() override { return executor_.read(); }
   sql::Dialect dialect() const override { return sql::Dialect::postgres; }
 
  private:
   std::unique_ptr<PgPool> pool_;
   PgExecutor executor_;
+  std::unique_ptr<PgBatchWriter> batcher_;  // last: its thread stops first
 };
 
 Status check_schema(PgPool& pool, bool apply) {
@@ -44,7 +54,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(PostgresOptions optio
   auto pool = std::make_unique<PgPool>(options.url, pool_options);
   SCIMD_TRY(check_schema(*pool, options.migrate));
   PgPool* shared_pool = pool.get();
-  auto engine = std::make_unique<PgEngine>(std::move(pool));
+  auto engine = std::make_unique<PgEngine>(std::move(pool), options.write_batch);
   std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(engine), options.clock));
   if (options.listen) {
     EventSignal& signal = store->event_signal();

@@ -19,6 +19,9 @@ namespace scimd::store::postgres {
 struct PostgresOptions {
   std::string url;  // libpq URI: postgres://user:pass@host:port/db?sslmode=...
   std::size_t pool_size = 8;
+  // Writes committed together at most (group commit, pg_batch_writer.h); 1: each write commits
+  // alone, on the caller's thread.
+  std::size_t write_batch = 64;
   std::shared_ptr<const Clock> clock;  // defaults to the system clock
   bool migrate = true;                 // apply pending migrations at open (under the advisory lock)
   // LISTEN for other instances' commits (pg_listener.h) and wake event_signal() on each;

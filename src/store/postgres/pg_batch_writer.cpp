@@ -1,0 +1,164 @@
+#include "store/postgres/pg_batch_writer.h"
+
+#include <algorithm>
+#include <future>
+#include <utility>
+
+#include "store/postgres/pg_connection.h"
+
+namespace scimd::store::postgres {
+
+struct PgBatchWriter::Pending {
+  const sql::Executor::Job* job = nullptr;  // the caller's, alive until `done` is set
+  Status status;                            // the job's own error, once the batch committed
+  std::promise<Status> done;
+};
+
+PgBatchWriter::PgBatchWriter(PgExecutor& executor, PgPool& pool, PgBatchWriterOptions options)
+    : executor_(executor),
+      pool_(pool),
+      options_{std::max<std::size_t>(options.max_batch, 1), std::max<std::size_t>(options.lanes, 1)} {
+  for (std::size_t i = 0; i < options_.lanes; ++i) lanes_.emplace_back([this] { run(); });
+}
+
+PgBatchWriter::~PgBatchWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& lane : lanes_) lane.join();
+}
+
+Status PgBatchWriter::write(const sql::Executor::Job& job) {
+  auto pending = std::make_shared<Pending>();
+  pending->job = &job;
+  std::future<Status> done = pending->done.get_future();
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(pending);
+  }
+  wake_.notify_one();
+  return done.get();
+}
+
+std::uint64_t PgBatchWriter::batches() const {
+  std::lock_guard lock(mutex_);
+  return batches_;
+}
+
+std::uint64_t PgBatchWriter::batched_jobs() const {
+  std::lock_guard lock(mutex_);
+  return batched_jobs_;
+}
+
+std::size_t PgBatchWriter::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void PgBatchWriter::run() {
+  while (true) {
+    Batch batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and every queued job has run
+      const std::size_t n = std::min(queue_.size(), options_.max_batch);
+      batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    if (batch.size() == 1) {
+      run_alone(batch);  // no savepoint round trip for a write that came alone
+    } else {
+      run_batch(batch);
+    }
+  }
+}
+
+void PgBatchWriter::run_alone(const Batch& jobs) {
+  for (const auto& p : jobs) p->done.set_value(executor_.write(*p->job));
+}
+
+void PgBatchWriter::run_batch(Batch& batch) {
+  Batch rerun;  // rolled back by the server (serialization failure, deadlock): again, alone
+  bool committed = false;
+  bool lost = false;
+  {
+    auto leased = pool_.acquire();
+    if (!leased.ok()) {
+      for (const auto& p : batch) p->done.set_value(leased.error());
+      return;
+    }
+    const sql::Lease lease = std::move(leased).value();
+    // The pool only ever lends PgConnections.
+    committed = try_batch(static_cast<PgConnection&>(*lease), batch, rerun, lost);
+  }  // the connection goes back before any job runs again
+  if (lost) {
+    for (const auto& p : batch) {
+      p->done.set_value(make_error(Errc::unavailable,
+                                   "postgres: connection lost during COMMIT; the transaction may "
+                                   "or may not have been committed"));
+    }
+    return;
+  }
+  if (!committed) {
+    run_alone(batch);  // finds the job at fault, if any; the others commit on their own
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++batches_;
+    batched_jobs_ += batch.size() - rerun.size();
+  }
+  for (const auto& p : batch) {
+    if (std::find(rerun.begin(), rerun.end(), p) == rerun.end()) {
+      p->done.set_value(std::move(p->status));
+    }
+  }
+  run_alone(rerun);
+}
+
+bool PgBatchWriter::try_batch(PgConnection& conn, Batch& batch, Batch& rerun, bool& lost) {
+  conn.clear_last_sqlstate();
+  conn.drop_deferred();
+  auto give_up = [&] {
+    conn.drop_deferred();
+    if (conn.healthy() && conn.in_transaction()) (void)conn.exec("ROLLBACK");
+    rerun.clear();
+    return false;
+  };
+  // Each job runs in savepoint `job`; between two jobs one round trip ends one and opens the next.
+  if (!conn.exec(executor_.begin_statement() + "; SAVEPOINT job").ok()) return give_up();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Pending& p = *batch[i];
+    if (i > 0 && !conn.exec("RELEASE SAVEPOINT job; SAVEPOINT job").ok()) return give_up();
+    const std::size_t mark = conn.deferred_mark();
+    Status worked = (*p.job)(conn);
+    if (worked.ok() && conn.transaction_failed()) {
+      worked = make_error(Errc::internal,
+                          "postgres: transaction aborted by an earlier error (SQLSTATE " +
+                              conn.last_sqlstate() + ")");
+    }
+    if (worked.ok()) continue;
+    conn.drop_deferred_after(mark);
+    if (!conn.healthy()) return give_up();  // nothing was committed: all run again, alone
+    const bool retry = retryable_sqlstate(conn.last_sqlstate());
+    if (!conn.exec("ROLLBACK TO SAVEPOINT job").ok()) return give_up();
+    conn.clear_last_sqlstate();
+    if (retry) {
+      rerun.push_back(batch[i]);
+    } else {
+      p.status = std::move(worked);
+    }
+  }
+  if (!conn.commit_with_deferred().ok()) {
+    if (conn.healthy() && conn.in_transaction()) (void)conn.exec("ROLLBACK");
+    lost = !conn.healthy();
+    rerun.clear();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace scimd::store::postgres
