@@ -56,11 +56,14 @@ void Mailer::start() {
       }
       // Read the generation first: an event committed during the pass wakes the next wait.
       const auto generation = store_->event_signal().generation();
-      auto deadline = SteadyClock::now() + options_.poll;
+      const auto started = SteadyClock::now();
+      auto deadline = started + options_.poll;
       if (const auto due = run_once()) deadline = std::min(deadline, *due);
       {
-        std::lock_guard lock(mutex_);
-        if (stopping_) return;
+        std::unique_lock lock(mutex_);
+        if (stopped_.wait_until(lock, started + options_.min_pass_gap, [&] { return stopping_; })) {
+          return;
+        }
       }
       store_->event_signal().wait_until(generation, deadline);
     }
@@ -72,6 +75,7 @@ void Mailer::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
+  stopped_.notify_all();
   store_->event_signal().notify();  // wakes the wait; other waiters just look again
   if (thread_.joinable()) thread_.join();
   if (options_.release_leases_on_stop) {       // a clean stop: the next holder starts from here

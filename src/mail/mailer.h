@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -50,6 +51,9 @@ struct MailerOptions {
   // at most this often (and at a clean stop, and when invitations are switched on), instead of
   // one write per pass: for most tenants the mailer then adds no write to the SCIM write path.
   std::chrono::milliseconds off_cursor_save{std::chrono::seconds(30)};
+  // Passes start at most this often, however many commits signal meanwhile: under a write load
+  // a pass per commit (list tenants, newest seq) would add reads to every write.
+  std::chrono::milliseconds min_pass_gap{100};
 };
 
 inline constexpr std::string_view kMailConsumer = "mail";
@@ -126,6 +130,7 @@ class Mailer {
   std::map<store::TenantId, OffCursor> off_;
 
   std::mutex mutex_;
+  std::condition_variable stopped_;  // wakes the gap between passes at stop()
   bool stopping_ = false;
   std::thread thread_;
 };
