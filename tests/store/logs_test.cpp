@@ -173,6 +173,41 @@ TEST_P(LogsTest, EntriesOfADeletedTenantDoNotSinkTheirBatch) {
   EXPECT_EQ(listed->size(), 2u);
 }
 
+// A batch goes in as statements of several rows (64, 32, ... 1): every entry of a batch that is
+// not a sum of equal chunks (100 = 64 + 32 + 4) lands once, in order, with its own fields, and a
+// deleted tenant's entries in the middle of a chunk are the only ones dropped.
+TEST_P(LogsTest, ALargeBatchKeepsEveryEntryInOrder) {
+  auto doomed = store_->create_tenant("doomed");
+  ASSERT_TRUE(doomed.ok());
+  ASSERT_TRUE(store_->delete_tenant("doomed").ok());
+  std::vector<ProvisioningEntry> batch;
+  for (int i = 0; i < 103; ++i) {
+    ProvisioningEntry e = entry("2026-01-02T00:00:00.000Z", 200 + i, "u" + std::to_string(i));
+    e.latency_ms = i + 0.25;
+    e.detail = i % 7 == 0 ? "it's \"odd\" \\ text" : "";
+    if (i == 40 || i == 90) e.tenant_id = doomed->id;  // inside the 64- and 32-row statements
+    batch.push_back(std::move(e));
+  }
+  ASSERT_TRUE(store_->append_provisioning(batch).ok());
+  ProvisioningQuery q;
+  q.tenant_id = tenant_;
+  q.limit = 500;
+  auto listed = store_->list_provisioning(q);
+  ASSERT_TRUE(listed.ok()) << listed.error().detail;
+  ASSERT_EQ(listed->size(), 101u);
+  std::vector<ProvisioningEntry> kept(listed->rbegin(), listed->rend());  // oldest first
+  std::size_t k = 0;
+  for (int i = 0; i < 103; ++i) {
+    if (i == 40 || i == 90) continue;
+    const ProvisioningEntry& e = kept[k++];
+    EXPECT_EQ(e.status, 200 + i);
+    EXPECT_EQ(e.resource_id, "u" + std::to_string(i));
+    EXPECT_DOUBLE_EQ(e.latency_ms, i + 0.25);
+    EXPECT_EQ(e.detail, batch[i].detail);
+    EXPECT_EQ(e.request_id, batch[i].request_id);
+  }
+}
+
 TEST_P(LogsTest, PruneLogsDeletesOnlyOlderEntriesAndMail) {
   ASSERT_TRUE(store_
                   ->append_provisioning({entry("2026-01-01T00:00:00.000Z", 200),

@@ -1,6 +1,9 @@
 // SqliteStore: consumer cursors, the mail log and the provisioning log.
 #include "store/sql/sql_store.h"
 
+#include <span>
+#include <string>
+
 namespace scimd::store::sql {
 
 namespace {
@@ -105,23 +108,48 @@ Result<std::vector<MailRecord>> SqlStore::list_mail(TenantId tenant, std::int64_
   }
 }
 
+namespace {
+
+// The INSERT of `rows` provisioning-log entries in one statement, each row led by its place in
+// the batch: rows get their ids in batch order even when the engine joins them to `tenants` in
+// another order. The first row's casts type the VALUES columns (PostgreSQL would take untyped
+// parameters there for text). A tenant deleted since the request was answered takes its
+// entries with it, instead of failing the whole batch on the foreign key.
+std::string insert_log_rows(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO provisioning_log (tenant_id, time, client, method, path, resource_id, status, "
+      "scim_type, latency_ms, detail, request_id) SELECT column2, column3, column4, column5, "
+      "column6, column7, column8, column9, column10, column11, column12 FROM (VALUES "
+      "(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, "
+      "CAST(? AS DOUBLE PRECISION), ?, ?)";
+  for (std::size_t i = 1; i < rows; ++i) sql += ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  return sql + ") v WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = v.column2) ORDER BY column1";
+}
+
+}  // namespace
+
 Status SqlStore::append_provisioning(const std::vector<ProvisioningEntry>& entries) {
   if (entries.empty()) return {};
-  // One job, so one savepoint and one commit for the whole batch.
+  // One job, so one savepoint and one commit for the whole batch; statements of 64, 32, … 1
+  // rows, so a batch is a few statements and the statement caches see seven texts at most.
+  constexpr std::size_t kMaxRows = 64;
   return exec_->write([&](Connection& db) -> Status {
-    for (const ProvisioningEntry& e : entries) {
-      SCIMD_ASSIGN_OR_RETURN(
-          Statement stmt,
-          // A tenant deleted since the request was answered takes its entries with it, instead
-          // of failing the whole batch on the foreign key.
-          db.prepare("INSERT INTO provisioning_log (tenant_id, time, client, method, path, "
-                     "resource_id, status, scim_type, latency_ms, detail, request_id) "
-                     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 "
-                     "WHERE EXISTS (SELECT 1 FROM tenants WHERE id = ?1)"));
-      stmt.bind(1, e.tenant_id).bind(2, e.time).bind(3, e.client).bind(4, e.method);
-      stmt.bind(5, e.path).bind(6, e.resource_id).bind(7, e.status).bind(8, e.scim_type);
-      stmt.bind(9, e.latency_ms).bind(10, e.detail).bind(11, e.request_id);
+    std::size_t done = 0;
+    while (done < entries.size()) {
+      std::size_t rows = kMaxRows;
+      while (rows > entries.size() - done) rows /= 2;
+      SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare(insert_log_rows(rows)));
+      int at = 0;  // parameters before this row's
+      std::int64_t place = 0;
+      for (const ProvisioningEntry& e : std::span(entries).subspan(done, rows)) {
+        stmt.bind(at + 1, place++).bind(at + 2, e.tenant_id).bind(at + 3, e.time);
+        stmt.bind(at + 4, e.client).bind(at + 5, e.method).bind(at + 6, e.path);
+        stmt.bind(at + 7, e.resource_id).bind(at + 8, e.status).bind(at + 9, e.scim_type);
+        stmt.bind(at + 10, e.latency_ms).bind(at + 11, e.detail).bind(at + 12, e.request_id);
+        at += 12;
+      }
       SCIMD_TRY(stmt.run());
+      done += rows;
     }
     return {};
   });
