@@ -118,6 +118,20 @@ TEST_F(PgExecutorTest, AStatementKeptForTheCommitRunsLastAndCommitsWithTheJob) {
   EXPECT_EQ(counter("b"), 1);
 }
 
+// Kept statements run in ascending lock order, in the order kept among equals: a batch of jobs
+// of several tenants bumps their counter rows in tenant order, so two batches cannot deadlock.
+TEST_F(PgExecutorTest, KeptStatementsRunInLockOrder) {
+  PgExecutor exec(*pool_);
+  const Status done = exec.write([](Connection& db) -> Status {
+    SCIMD_TRY(db.exec_with_commit("UPDATE counters SET n = n * 10 WHERE k = 'a'", 2));
+    SCIMD_TRY(db.exec_with_commit("UPDATE counters SET n = n + 1 WHERE k = 'a'", 1));
+    SCIMD_TRY(db.exec_with_commit("UPDATE counters SET n = n + 3 WHERE k = 'a'", 2));
+    return db.exec_with_commit("UPDATE counters SET n = n * 2 WHERE k = 'a'", 1);
+  });
+  ASSERT_TRUE(done.ok()) << done.error().detail;
+  EXPECT_EQ(counter("a"), ((0 + 1) * 2) * 10 + 3);
+}
+
 TEST_F(PgExecutorTest, AStatementKeptForTheCommitThatFailsRollsTheJobBack) {
   PgExecutor exec(*pool_);
   const Status status = exec.write([](Connection& db) -> Status {

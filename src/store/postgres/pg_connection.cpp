@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -418,9 +419,8 @@ Status PgConnection::exec(std::string_view sql) {
   return {};
 }
 
-Status PgConnection::exec_with_commit(std::string sql) {
-  deferred_ += sql;
-  deferred_ += ';';
+Status PgConnection::exec_with_commit(std::string sql, std::int64_t lock_order) {
+  deferred_.emplace_back(lock_order, std::move(sql));
   return {};
 }
 
@@ -433,7 +433,10 @@ std::string PgConnection::literal(std::string_view text) const {
 }
 
 Status PgConnection::commit_with_deferred() {
-  std::string sql = std::move(deferred_);
+  std::stable_sort(deferred_.begin(), deferred_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string sql;
+  for (const auto& [order, statement] : deferred_) sql += statement + ';';
   deferred_.clear();
   return exec(sql + "COMMIT");
 }

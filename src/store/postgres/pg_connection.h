@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 #include "store/sql/connection.h"
@@ -59,7 +61,7 @@ class PgConnection final : public sql::Connection {
   bool in_transaction() const override;
   sql::Dialect dialect() const override { return sql::Dialect::postgres; }
   // Kept for commit_with_deferred() (the executor's COMMIT).
-  Status exec_with_commit(std::string sql) override;
+  Status exec_with_commit(std::string sql, std::int64_t lock_order = 0) override;
   // PQescapeLiteral: right whatever the server's standard_conforming_strings.
   std::string literal(std::string_view text) const override;
   // Sends what exec_with_commit() kept, then COMMIT, in one round trip.
@@ -110,7 +112,8 @@ class PgConnection final : public sql::Connection {
   std::uint64_t next_statement_ = 0;
   std::int64_t changes_ = 0;
   std::string last_sqlstate_;
-  std::string deferred_;  // statements for commit_with_deferred(), each ending in ';'
+  // Statements for commit_with_deferred(), with their lock order.
+  std::vector<std::pair<std::int64_t, std::string>> deferred_;
 };
 
 }  // namespace scimd::store::postgres

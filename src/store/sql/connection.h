@@ -118,8 +118,13 @@ class Connection {
   virtual Dialect dialect() const = 0;
   // Runs `sql` (no parameters) as the write transaction's last statement: the PostgreSQL
   // engine sends it together with the COMMIT, in one round trip; others run it now. Nothing
-  // later in the transaction may depend on what it does.
-  virtual Status exec_with_commit(std::string sql) { return exec(sql); }
+  // later in the transaction may depend on what it does. Kept statements run in ascending
+  // `lock_order` (stable), so a transaction of several jobs locks the rows they name in one
+  // order whatever the order of its jobs, and two such transactions cannot deadlock on them.
+  virtual Status exec_with_commit(std::string sql, std::int64_t lock_order = 0) {
+    (void)lock_order;
+    return exec(sql);
+  }
   // `text` as a string literal of this engine's SQL.
   virtual std::string literal(std::string_view text) const;
 };

@@ -42,7 +42,8 @@ Status append_events_with_commit(Connection& db, TenantId tenant,
         ", b.base + e.n, e.id, e.type, " + db.literal(when) +
         ", e.before_seq || (b.base + e.n) || e.before_tenant || b.name || e.rest FROM b, "
         "(VALUES " +
-        rows + ") AS e(n, id, type, before_seq, before_tenant, rest)"));
+        rows + ") AS e(n, id, type, before_seq, before_tenant, rest)",
+        tenant));  // batched writes lock the tenants' counter rows in tenant order
   }
   return {};
 }
