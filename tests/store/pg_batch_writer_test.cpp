@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "pg_test_schema.h"
+#include "pg_counters_fixture.h"
 #include "store/postgres/pg_connection.h"
 
 namespace scimd::store::postgres {
@@ -20,40 +20,16 @@ namespace {
 
 using sql::Connection;
 
-Status run(Connection& db, std::string_view text, std::int64_t value = 0) {
-  SCIMD_ASSIGN_OR_RETURN(sql::Statement stmt, db.prepare(text));
-  if (text.find('?') != std::string_view::npos) stmt.bind(1, value);
-  return stmt.run();
-}
-
-class PgBatchWriterTest : public ::testing::Test {
+class PgBatchWriterTest : public PgCountersTest {
  protected:
+  PgBatchWriterTest() : PgCountersTest("batch") {}
   void SetUp() override {
-    if (!PgTestSchema::configured()) GTEST_SKIP() << PgTestSchema::kSkipReason;
-    schema_.emplace("batch");
-    ASSERT_TRUE(schema_->ok()) << schema_->error();
-    auto admin = PgConnection::open(schema_->url());
-    ASSERT_TRUE(admin.ok()) << admin.error().detail;
-    admin_ = std::move(admin).value();
-    ASSERT_TRUE(admin_
-                    ->exec("CREATE TABLE counters (k text PRIMARY KEY, n bigint NOT NULL);"
-                           "INSERT INTO counters VALUES ('a', 0), ('b', 0)")
-                    .ok());
-    pool_.emplace(schema_->url(), PgPoolOptions{.size = 4});
-    executor_.emplace(*pool_);
+    PgCountersTest::SetUp();
+    if (!IsSkipped() && !HasFatalFailure()) executor_.emplace(*pool_);
   }
   void TearDown() override {
     executor_.reset();
-    pool_.reset();
-    admin_.reset();
-  }
-
-  std::int64_t counter(std::string_view k) {
-    auto stmt = admin_->prepare("SELECT n FROM counters WHERE k = ?");
-    if (!stmt.ok()) return -1;
-    stmt->bind(1, k);
-    auto row = stmt->step();
-    return row.ok() && *row ? stmt->column_int(0) : -1;
+    PgCountersTest::TearDown();
   }
 
   // A write that holds the lane (its job running) until `release` is set; `holding` says it is.
@@ -90,9 +66,6 @@ class PgBatchWriterTest : public ::testing::Test {
     return statuses;
   }
 
-  std::optional<PgTestSchema> schema_;
-  std::unique_ptr<PgConnection> admin_;
-  std::optional<PgPool> pool_;
   std::optional<PgExecutor> executor_;
 };
 
