@@ -11,13 +11,15 @@ namespace scimd::store::postgres {
 struct PgBatchWriter::Pending {
   const sql::Executor::Job* job = nullptr;  // the caller's, alive until `done` is set
   Status status;                            // the job's own error, once the batch committed
+  bool again = false;  // rolled back by the server (serialization failure, deadlock): run alone
   std::promise<Status> done;
 };
 
 PgBatchWriter::PgBatchWriter(PgExecutor& executor, PgPool& pool, PgBatchWriterOptions options)
     : executor_(executor),
       pool_(pool),
-      options_{std::max<std::size_t>(options.max_batch, 1), std::max<std::size_t>(options.lanes, 1)} {
+      options_{std::max<std::size_t>(options.max_batch, 1),
+               std::max<std::size_t>(options.lanes, 1)} {
   for (std::size_t i = 0; i < options_.lanes; ++i) lanes_.emplace_back([this] { run(); });
 }
 
@@ -81,9 +83,7 @@ void PgBatchWriter::run_alone(const Batch& jobs) {
 }
 
 void PgBatchWriter::run_batch(Batch& batch) {
-  Batch rerun;  // rolled back by the server (serialization failure, deadlock): again, alone
-  bool committed = false;
-  bool lost = false;
+  Outcome outcome;
   {
     auto leased = pool_.acquire();
     if (!leased.ok()) {
@@ -92,41 +92,39 @@ void PgBatchWriter::run_batch(Batch& batch) {
     }
     const sql::Lease lease = std::move(leased).value();
     // The pool only ever lends PgConnections.
-    committed = try_batch(static_cast<PgConnection&>(*lease), batch, rerun, lost);
+    outcome = try_batch(static_cast<PgConnection&>(*lease), batch);
   }  // the connection goes back before any job runs again
-  if (lost) {
-    for (const auto& p : batch) {
-      p->done.set_value(make_error(Errc::unavailable,
-                                   "postgres: connection lost during COMMIT; the transaction may "
-                                   "or may not have been committed"));
-    }
+  if (outcome == Outcome::lost) {
+    for (const auto& p : batch) p->done.set_value(commit_fate_unknown());
     return;
   }
-  if (!committed) {
+  if (outcome == Outcome::not_committed) {
     run_alone(batch);  // finds the job at fault, if any; the others commit on their own
     return;
+  }
+  Batch again;
+  for (const auto& p : batch) {
+    if (p->again) {
+      again.push_back(p);
+    } else {
+      p->done.set_value(std::move(p->status));
+    }
   }
   {
     std::lock_guard lock(mutex_);
     ++batches_;
-    batched_jobs_ += batch.size() - rerun.size();
+    batched_jobs_ += batch.size() - again.size();
   }
-  for (const auto& p : batch) {
-    if (std::find(rerun.begin(), rerun.end(), p) == rerun.end()) {
-      p->done.set_value(std::move(p->status));
-    }
-  }
-  run_alone(rerun);
+  run_alone(again);
 }
 
-bool PgBatchWriter::try_batch(PgConnection& conn, Batch& batch, Batch& rerun, bool& lost) {
+PgBatchWriter::Outcome PgBatchWriter::try_batch(PgConnection& conn, Batch& batch) {
   conn.clear_last_sqlstate();
   conn.drop_deferred();
   auto give_up = [&] {
     conn.drop_deferred();
     if (conn.healthy() && conn.in_transaction()) (void)conn.exec("ROLLBACK");
-    rerun.clear();
-    return false;
+    return Outcome::not_committed;
   };
   // Each job runs in savepoint `job`; between two jobs one round trip ends one and opens the next.
   if (!conn.exec(executor_.begin_statement() + "; SAVEPOINT job").ok()) return give_up();
@@ -134,31 +132,21 @@ bool PgBatchWriter::try_batch(PgConnection& conn, Batch& batch, Batch& rerun, bo
     Pending& p = *batch[i];
     if (i > 0 && !conn.exec("RELEASE SAVEPOINT job; SAVEPOINT job").ok()) return give_up();
     const std::size_t mark = conn.deferred_mark();
-    Status worked = (*p.job)(conn);
-    if (worked.ok() && conn.transaction_failed()) {
-      worked = make_error(Errc::internal,
-                          "postgres: transaction aborted by an earlier error (SQLSTATE " +
-                              conn.last_sqlstate() + ")");
-    }
+    Status worked = run_job(*p.job, conn);
     if (worked.ok()) continue;
     conn.drop_deferred_after(mark);
     if (!conn.healthy()) return give_up();  // nothing was committed: all run again, alone
-    const bool retry = retryable_sqlstate(conn.last_sqlstate());
+    p.again = retryable_sqlstate(conn.last_sqlstate());
     if (!conn.exec("ROLLBACK TO SAVEPOINT job").ok()) return give_up();
     conn.clear_last_sqlstate();
-    if (retry) {
-      rerun.push_back(batch[i]);
-    } else {
-      p.status = std::move(worked);
-    }
+    if (!p.again) p.status = std::move(worked);
   }
   if (!conn.commit_with_deferred().ok()) {
-    if (conn.healthy() && conn.in_transaction()) (void)conn.exec("ROLLBACK");
-    lost = !conn.healthy();
-    rerun.clear();
-    return false;
+    const Outcome outcome = conn.healthy() ? Outcome::not_committed : Outcome::lost;
+    give_up();
+    return outcome;
   }
-  return true;
+  return Outcome::committed;
 }
 
 }  // namespace scimd::store::postgres

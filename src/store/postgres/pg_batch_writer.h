@@ -59,9 +59,10 @@ class PgBatchWriter {
   void run_batch(Batch& batch);
   // Runs each job alone, in a transaction of its own, and hands out the results.
   void run_alone(const Batch& jobs);
-  // The batch's transaction; false when it could not be committed and nothing of it was.
-  // `lost`: the connection went away at COMMIT (fate unknown).
-  bool try_batch(PgConnection& conn, Batch& batch, Batch& rerun, bool& lost);
+  // committed; not_committed (nothing of it was); lost: the connection went away at COMMIT.
+  enum class Outcome { committed, not_committed, lost };
+  // The batch's transaction.
+  Outcome try_batch(PgConnection& conn, Batch& batch);
 
   PgExecutor& executor_;
   PgPool& pool_;

@@ -14,6 +14,23 @@ struct PgExecutor::Attempt {
   bool retry = false;
 };
 
+Status run_job(const sql::Executor::Job& job, PgConnection& conn) {
+  Status worked = job(conn);
+  // A statement that failed aborts the whole transaction, even if the job went on regardless.
+  if (worked.ok() && conn.transaction_failed()) {
+    worked =
+        make_error(Errc::internal, "postgres: transaction aborted by an earlier error (SQLSTATE " +
+                                       conn.last_sqlstate() + ")");
+  }
+  return worked;
+}
+
+Error commit_fate_unknown() {
+  return make_error(Errc::unavailable,
+                    "postgres: connection lost during COMMIT; the transaction may or may not have "
+                    "been committed");
+}
+
 PgExecutor::PgExecutor(PgPool& pool, PgExecutorOptions options)
     : pool_(pool), options_(std::move(options)) {
   if (options_.max_attempts < 1) options_.max_attempts = 1;
@@ -29,13 +46,7 @@ PgExecutor::Attempt PgExecutor::run_once(const Job& job) {
   conn.drop_deferred();
   if (Status begun = conn.exec(options_.begin); !begun.ok()) return {std::move(begun)};
 
-  Status worked = job(conn);
-  // A statement that failed aborts the whole transaction, even if the job went on regardless.
-  if (worked.ok() && conn.transaction_failed()) {
-    worked =
-        make_error(Errc::internal, "postgres: transaction aborted by an earlier error (SQLSTATE " +
-                                       conn.last_sqlstate() + ")");
-  }
+  Status worked = run_job(job, conn);
   if (!worked.ok()) {
     const bool retry = conn.healthy() && retryable_sqlstate(conn.last_sqlstate());
     conn.drop_deferred();
@@ -46,11 +57,7 @@ PgExecutor::Attempt PgExecutor::run_once(const Job& job) {
   if (Status committed = conn.commit_with_deferred(); !committed.ok()) {
     // A deferred statement that failed left the transaction open and aborted.
     if (conn.healthy() && conn.in_transaction()) (void)conn.exec("ROLLBACK");
-    if (!conn.healthy()) {
-      return {make_error(Errc::unavailable,
-                         "postgres: connection lost during COMMIT; the transaction may or may "
-                         "not have been committed")};
-    }
+    if (!conn.healthy()) return {commit_fate_unknown()};
     // A COMMIT that the server refused ended the transaction: nothing was written.
     return {std::move(committed), retryable_sqlstate(conn.last_sqlstate())};
   }

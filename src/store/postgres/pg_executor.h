@@ -21,6 +21,14 @@ struct PgExecutorOptions {
   std::string begin = "BEGIN";
 };
 
+class PgConnection;
+
+// Runs `job` on `conn` inside an open transaction: the job's own error, or internal when a
+// statement failed and aborted the transaction though the job went on regardless.
+Status run_job(const sql::Executor::Job& job, PgConnection& conn);
+// The answer when the connection was lost during COMMIT: the transaction's fate is unknown.
+Error commit_fate_unknown();
+
 class PgExecutor final : public sql::Executor {
  public:
   // `pool` must outlive the executor.

@@ -776,6 +776,13 @@ Result<Statement> prepare_list(Connection& db, TenantId tenant, const ListSql& s
   return stmt;
 }
 
+// The number of rows list_sql selects.
+Result<std::int64_t> count_rows(Connection& db, TenantId tenant, const ListSql& sql) {
+  SCIMD_ASSIGN_OR_RETURN(Statement count, prepare_list(db, tenant, sql, "COUNT(*)", nullptr, ""));
+  SCIMD_ASSIGN_OR_RETURN(const bool row, count.step());
+  return row ? count.column_int(0) : 0;
+}
+
 // --- cursor paging -------------------------------------------------------------------------
 
 // A listed row with its position in the list order.
@@ -897,15 +904,17 @@ Status cursor_page(Connection& db, TenantId tenant, ResourceKind kind, const Lis
 
 // --- index paging ----------------------------------------------------------------------------
 
-// The statement reading the startIndex page: `limit` rows after `offset` in the list order with
-// the side rows `fetch` shows, and in the last column (kShownColumnCount) the count of all rows,
-// from an uncorrelated subquery that both engines run once. One statement is one snapshot, so
+// The statement reading the startIndex page: `count` rows from `start_index` in the list order,
+// with the side rows `fetch` shows, and in the last column (kShownColumnCount) the count of all
+// rows, from an uncorrelated subquery that both engines run once. One statement is one snapshot, so
 // the total and the page agree without a transaction (two round trips fewer on PostgreSQL).
 Result<Statement> prepare_index_page(Connection& db, TenantId tenant, ResourceKind kind,
-                                     const ListSql& sql, Fetch fetch, std::int64_t limit,
-                                     std::int64_t offset, bool explain = false) {
+                                     const ListSql& sql, const ListQuery& query,
+                                     bool explain = false) {
+  const std::int64_t limit = query.count;
+  const std::int64_t offset = std::max<std::int64_t>(query.start_index, 1) - 1;
   const std::string columns =
-      shown_columns(db.dialect(), kind, fetch) + ", (SELECT COUNT(*)" + sql.where + ")";
+      shown_columns(db.dialect(), kind, query.fetch) + ", (SELECT COUNT(*)" + sql.where + ")";
   // The first page (every lookup) has its LIMIT in the text: with LIMIT and OFFSET as
   // parameters PostgreSQL rates the generic plan dearer than a custom one and so plans the
   // statement again at every use, which costs it more than running it.
@@ -928,9 +937,7 @@ Result<Statement> prepare_index_page(Connection& db, TenantId tenant, ResourceKi
 Status index_page(Connection& db, TenantId tenant, ResourceKind kind, const ListSql& sql,
                   const ListQuery& query, ListPage& page) {
   if (query.count > 0) {
-    const std::int64_t offset = std::max<std::int64_t>(query.start_index, 1) - 1;
-    SCIMD_ASSIGN_OR_RETURN(Statement select, prepare_index_page(db, tenant, kind, sql,
-                                                                query.fetch, query.count, offset));
+    SCIMD_ASSIGN_OR_RETURN(Statement select, prepare_index_page(db, tenant, kind, sql, query));
     while (true) {
       SCIMD_ASSIGN_OR_RETURN(const bool row, select.step());
       if (!row) break;
@@ -941,9 +948,7 @@ Status index_page(Connection& db, TenantId tenant, ResourceKind kind, const List
     if (!page.items.empty()) return {};
   }
   // No rows to carry the total (count 0, or a startIndex past the end): the count alone.
-  SCIMD_ASSIGN_OR_RETURN(Statement count, prepare_list(db, tenant, sql, "COUNT(*)", nullptr, ""));
-  SCIMD_ASSIGN_OR_RETURN(const bool row, count.step());
-  page.total = row ? count.column_int(0) : 0;
+  SCIMD_ASSIGN_OR_RETURN(page.total, count_rows(db, tenant, sql));
   return {};
 }
 
@@ -978,12 +983,7 @@ Result<ListPage> SqlStore::list(TenantId tenant, ResourceKind kind, const ListQu
   // Cursor paging reads the total, the page and its neighbours in several statements.
   ReadSnapshot txn(*db);
   SCIMD_TRY(txn.begin());
-  {
-    SCIMD_ASSIGN_OR_RETURN(Statement count,
-                           prepare_list(*db, tenant, sql, "COUNT(*)", nullptr, ""));
-    SCIMD_ASSIGN_OR_RETURN(const bool row, count.step());
-    if (row) page.total = count.column_int(0);
-  }
+  SCIMD_ASSIGN_OR_RETURN(page.total, count_rows(*db, tenant, sql));
   if (query.count <= 0) return page;
   SCIMD_TRY(cursor_page(*db, tenant, kind, sql, query, from, shape, page));
   return page;
@@ -995,9 +995,7 @@ Result<std::string> SqlStore::explain_list(TenantId tenant, ResourceKind kind,
   SCIMD_ASSIGN_OR_RETURN(auto db, exec_->read());
   auto prepare = [&]() -> Result<Statement> {
     if (!query.cursor) {
-      return prepare_index_page(*db, tenant, kind, sql, query.fetch, query.count,
-                                std::max<std::int64_t>(query.start_index, 1) - 1,
-                                /*explain=*/true);
+      return prepare_index_page(*db, tenant, kind, sql, query, /*explain=*/true);
     }
     // The page read of cursor paging (what list() runs after the count).
     const std::string shape = query_shape(tenant, kind, query);
