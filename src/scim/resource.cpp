@@ -270,13 +270,16 @@ IndexKeys index_keys(ResourceKind kind, const json::object& doc) {
     keys.active = active->as_bool();
   }
   if (const json::value* emails = doc.if_contains("emails"); emails && emails->is_array()) {
+    bool work_seen = false;  // the first element typed "work" names the work email
     for (const auto& e : emails->as_array()) {
       if (!e.is_object()) continue;
-      const auto type = string_at(e.as_object(), "type");
-      if (type && iequals(*type, "work")) {
-        keys.work_email = string_at(e.as_object(), "value");
-        break;
+      auto type = string_at(e.as_object(), "type");
+      auto value = string_at(e.as_object(), "value");
+      if (type && !work_seen && iequals(*type, "work")) {
+        work_seen = true;
+        keys.work_email = value;
       }
+      if (value) keys.emails.push_back(EmailKey{std::move(type), std::move(*value)});
     }
   }
   return keys;

@@ -45,6 +45,13 @@ Result<Incoming> normalize_resource(ResourceKind kind, const boost::json::value&
 // Checks a stored document after PATCH: required attributes present, types right.
 Status check_document(ResourceKind kind, const boost::json::object& doc);
 
+// One element of a user's `emails` that the store indexes (user_emails): an object whose
+// `value` is a string; `type` only when it is a string too.
+struct EmailKey {
+  std::optional<std::string> type;
+  std::string value;
+};
+
 // Columns the store indexes. userName/displayName are unique per tenant, case-insensitively.
 struct IndexKeys {
   std::optional<std::string> user_name;     // Users
@@ -52,6 +59,7 @@ struct IndexKeys {
   std::optional<std::string> external_id;
   std::optional<std::string> work_email;    // Users: emails[type eq "work"].value, else primary
   bool active = true;                       // Users
+  std::vector<EmailKey> emails;             // Users, in document order
 };
 IndexKeys index_keys(ResourceKind kind, const boost::json::object& doc);
 

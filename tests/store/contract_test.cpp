@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "store/sql/sql_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_fixture.h"
 
@@ -168,6 +169,36 @@ TEST_P(StoreContract, DeletingATenantDeletesEverythingInIt) {
   EXPECT_EQ(page->total, 0);
 }
 
+// Writes find a missing tenant through the foreign key, not a lookup before each write.
+TEST_P(StoreContract, WritesIntoADeletedTenantAreNotFound) {
+  auto gone = store_->create_tenant("gone");
+  ASSERT_TRUE(gone.ok());
+  const TenantId id = gone->id;
+  ASSERT_TRUE(store_->delete_tenant("gone").ok());
+
+  auto user = store_->create(id, ResourceKind::user, user_doc("alice"), {});
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.error().code, Errc::not_found) << user.error().detail;
+  auto group = store_->create(id, ResourceKind::group, group_doc("team"), {});
+  ASSERT_FALSE(group.ok());
+  EXPECT_EQ(group.error().code, Errc::not_found) << group.error().detail;
+  std::vector<sql::SqlStore::NewResource> batch(2);
+  batch[0].doc = user_doc("bob");
+  batch[1].doc = user_doc("carol");
+  auto many = dynamic_cast<sql::SqlStore&>(*store_).create_batch(id, ResourceKind::user,
+                                                                 std::move(batch));
+  ASSERT_FALSE(many.ok());
+  EXPECT_EQ(many.error().code, Errc::not_found) << many.error().detail;
+  WriteOptions adopt;
+  adopt.adopt_unsynced = true;
+  auto adopted = store_->create(id, ResourceKind::user, user_doc("dave"), {}, adopt);
+  ASSERT_FALSE(adopted.ok());
+  EXPECT_EQ(adopted.error().code, Errc::not_found) << adopted.error().detail;
+
+  // The store goes on serving the tenants that exist.
+  EXPECT_FALSE(make_user("alice").empty());
+}
+
 // --- tokens --------------------------------------------------------------------------------
 
 TEST_P(StoreContract, TokensFindTheirTenantUntilExpired) {
@@ -268,6 +299,11 @@ TEST_P(StoreContract, UserNameIsUniquePerTenantCaseInsensitively) {
                                set_attr("userName", "Bob@example.com"));
   ASSERT_FALSE(rename.ok());
   EXPECT_EQ(rename.error().code, Errc::uniqueness);
+  EXPECT_THAT(rename.error().detail, ::testing::HasSubstr("userName 'Bob@example.com'"));
+  auto carol_now = store_->get(tenant_, ResourceKind::user, carol, {});
+  ASSERT_TRUE(carol_now.ok());
+  EXPECT_EQ(carol_now->doc.at("userName"), "carol");
+  EXPECT_EQ(carol_now->version, 1);
   auto recase = store_->update(tenant_, ResourceKind::user, bob, std::nullopt, {},
                                set_attr("userName", "Bob@Example.com"));
   EXPECT_TRUE(recase.ok()) << recase.error().detail;

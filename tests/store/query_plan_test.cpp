@@ -69,6 +69,7 @@ class RecordingStatement final : public StatementImpl {
   }
   Result<bool> step() override { return inner_.step(); }
   bool unique_violation() const override { return inner_.unique_violation(); }
+  bool foreign_key_violation() const override { return inner_.foreign_key_violation(); }
   bool is_null(int column) const override { return inner_.is_null(column); }
   std::int64_t column_int(int column) const override { return inner_.column_int(column); }
   double column_double(int column) const override { return inner_.column_double(column); }

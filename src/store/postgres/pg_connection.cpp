@@ -190,7 +190,8 @@ class PgStatement final : public sql::StatementImpl {
     ++row_;
     return row_ < PQntuples(result_.get());
   }
-  bool unique_violation() const override { return unique_violation_; }
+  bool unique_violation() const override { return failed_sqlstate_ == "23505"; }
+  bool foreign_key_violation() const override { return failed_sqlstate_ == "23503"; }
 
   bool is_null(int column) const override {
     return !result_ || PQgetisnull(result_.get(), row_, column) != 0;
@@ -263,11 +264,10 @@ class PgStatement final : public sql::StatementImpl {
       if (!conn_.in_transaction()) result = send("", values);
     }
     if (!succeeded(result.get())) {
-      Error error = conn_.fail(result.get());
-      unique_violation_ = error.code == Errc::uniqueness;
-      return error;
+      failed_sqlstate_ = sqlstate(result.get());
+      return conn_.fail(result.get());
     }
-    unique_violation_ = false;
+    failed_sqlstate_.clear();
     conn_.note_success(result.get());
     result_ = std::move(result);
     row_ = -1;
@@ -304,7 +304,7 @@ class PgStatement final : public sql::StatementImpl {
   std::vector<std::optional<std::string>> params_;
   ResultPtr result_;
   int row_ = -1;
-  bool unique_violation_ = false;
+  std::string failed_sqlstate_;  // of the last step, "" when it succeeded
 };
 
 namespace {

@@ -39,6 +39,8 @@ class StatementImpl {
   virtual Result<bool> step() = 0;
   // Whether the last step failed on a unique (or primary key) constraint.
   virtual bool unique_violation() const = 0;
+  // Whether the last step failed on a foreign key (a row that names a missing parent).
+  virtual bool foreign_key_violation() const = 0;
   virtual bool is_null(int column) const = 0;
   virtual std::int64_t column_int(int column) const = 0;
   virtual double column_double(int column) const = 0;
@@ -90,6 +92,7 @@ class Statement {
   // Steps to completion, ignoring rows.
   Status run();
   bool unique_violation() const { return impl_->unique_violation(); }
+  bool foreign_key_violation() const { return impl_->foreign_key_violation(); }
 
   bool is_null(int column) const { return impl_->is_null(column); }
   std::int64_t column_int(int column) const { return impl_->column_int(column); }

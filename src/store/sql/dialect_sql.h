@@ -9,9 +9,26 @@
 
 namespace scimd::store::sql {
 
-// Fills user_emails from users.doc for the users that the condition appended to it selects
-// (over `users u`): one row per element of `emails` that is an object with a text `value`,
-// exactly the elements the filter's exact check (the same JSON walk) can match.
+// Inserts user_emails rows for the users row(s) of `users` (a FROM item aliased `u`, with seq
+// and tenant_id) from the JSON array bound to the statement's first `?` in it: one
+// [type_lower or null, value_lower] pair per row (IndexRow::emails, from scim::index_keys).
+inline std::string user_emails_insert(Dialect dialect, std::string_view users) {
+  std::string sql = "INSERT INTO user_emails (user_seq, tenant_id, type_lower, value_lower) ";
+  if (dialect == Dialect::postgres) {
+    sql += "SELECT u.seq, u.tenant_id, e.v ->> 0, e.v ->> 1 FROM ";
+    sql += users;
+    sql += ", json_array_elements(?::json) AS e(v)";
+  } else {
+    sql += "SELECT u.seq, u.tenant_id, e.value ->> 0, e.value ->> 1 FROM ";
+    sql += users;
+    sql += ", json_each(?) AS e";
+  }
+  return sql;
+}
+
+// The SQLite migration that created user_emails filled it from users.doc with this, for the
+// users that the condition appended to it selects (over `users u`): one row per element of
+// `emails` that is an object with a text `value` (the elements scim::index_keys lists).
 inline std::string_view user_emails_fill(Dialect dialect) {
   if (dialect == Dialect::postgres) {
     return "INSERT INTO user_emails (user_seq, tenant_id, type_lower, value_lower) "

@@ -4,6 +4,7 @@
 #include "store/sql/sql_store.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace scimd::store::sql {
 
@@ -55,9 +56,9 @@ Status append_events(Connection& db, TenantId tenant, std::vector<NewEvent>& eve
   if (events.empty()) return {};
   if (db.dialect() == Dialect::postgres) {
     // Other instances on the database wake at once: PostgreSQL delivers it at commit, and only
-    // if the transaction commits, one per transaction however many writes. Sent before the
-    // tenant's row is locked, so it adds nothing to the time the lock is held.
-    SCIMD_TRY(db.exec("NOTIFY scimd_events"));
+    // if the transaction commits, one per transaction however many writes. Kept for the COMMIT
+    // (no round trip of its own) and first there, ahead of the tenants' counter rows.
+    SCIMD_TRY(db.exec_with_commit("NOTIFY scimd_events", std::numeric_limits<std::int64_t>::min()));
     return append_events_with_commit(db, tenant, events, when);
   }
   // SQLite has one writer, so nothing waits on the bump; the store notifies its own waiters.

@@ -193,6 +193,9 @@ struct IndexRow {
   std::optional<std::string> external_id;
   std::optional<std::string> work_email_lower;
   std::optional<std::int64_t> active;  // null when the document has no boolean `active`
+  // Users: the user_emails rows, [type_lower or null, value_lower] each, as a JSON array
+  // (lowered here like every other key, so a filter's lowered literal finds them).
+  std::string emails;
 };
 
 IndexRow index_row(ResourceKind kind, const json::object& doc) {
@@ -206,6 +209,12 @@ IndexRow index_row(ResourceKind kind, const json::object& doc) {
   if (const json::value* active = doc.if_contains("active"); active && active->is_bool()) {
     row.active = active->as_bool() ? 1 : 0;
   }
+  json::array emails;
+  for (const scim::EmailKey& e : keys.emails) {
+    emails.push_back(json::array{e.type ? json::value(to_lower(*e.type)) : json::value(nullptr),
+                                 json::value(to_lower(e.value))});
+  }
+  row.emails = json::serialize(emails);
   return row;
 }
 
@@ -219,36 +228,21 @@ void bind_index_row(Statement& stmt, int first, const IndexRow& row) {
   stmt.bind(first + 5, row.active);
 }
 
-// userName (users) and displayName (groups) are unique per tenant, case-insensitively. Checked
-// before writing so the error names the attribute; the unique index is the backstop.
-Status check_unique(Connection& db, TenantId tenant, ResourceKind kind, const IndexRow& row,
-                    const json::object& doc, std::string_view own_id) {
-  const bool users = kind == ResourceKind::user;
-  const std::optional<std::string>& key = users ? row.user_name_lower : row.display_name_lower;
-  if (!key) return {};
-  SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.prepare(users ? "SELECT 1 FROM users WHERE tenant_id = ? AND user_name_lower = ? "
-                         "AND id != ?"
-                       : "SELECT 1 FROM groups WHERE tenant_id = ? AND display_name_lower = ? "
-                         "AND id != ?"));
-  stmt.bind(1, tenant).bind(2, *key).bind(3, own_id);
-  SCIMD_ASSIGN_OR_RETURN(const bool taken, stmt.step());
-  if (!taken) return {};
-  const std::string_view attr = users ? "userName" : "displayName";
+// A failed INSERT or UPDATE of a users or groups row, as the client should see it: a taken
+// userName (users) or displayName (groups), which are unique per tenant case-insensitively, or
+// a tenant deleted meanwhile (its foreign key). The constraints answer, not a lookup before
+// the write: one round trip fewer per write on PostgreSQL.
+Error write_error(const Statement& stmt, Error error, ResourceKind kind, TenantId tenant,
+                  const json::object& doc) {
+  if (stmt.foreign_key_violation()) return tenant_not_found(tenant);
+  if (!stmt.unique_violation()) return error;
+  const std::string_view attr = kind == ResourceKind::user ? "userName" : "displayName";
   const json::value* sent = doc.if_contains(attr);
-  const std::string value =
-      sent != nullptr && sent->is_string() ? std::string(sent->as_string()) : *key;
-  return make_error(Errc::uniqueness, std::string(attr) + " '" + value + "' is already taken");
-}
-
-Error write_error(const Statement& stmt, Error error, ResourceKind kind) {
-  if (stmt.unique_violation()) {
-    return make_error(Errc::uniqueness,
-                      std::string(kind == ResourceKind::user ? "userName" : "displayName") +
-                          " is already taken (" + error.detail + ")");
+  if (sent == nullptr || !sent->is_string()) {
+    return make_error(Errc::uniqueness, std::string(attr) + " is already taken");
   }
-  return error;
+  return make_error(Errc::uniqueness,
+                    std::string(attr) + " '" + std::string(sent->as_string()) + "' is already taken");
 }
 
 Status check_tenant_exists(Connection& db, TenantId tenant) {
@@ -259,19 +253,13 @@ Status check_tenant_exists(Connection& db, TenantId tenant) {
   return {};
 }
 
-// Rewrites a user's user_emails rows from its stored document (`fresh`: it has none yet).
-Status refresh_user_emails(Connection& db, TenantId tenant, std::string_view id, bool fresh) {
-  if (!fresh) {
-    SCIMD_ASSIGN_OR_RETURN(Statement clear,
-                           db.prepare("DELETE FROM user_emails WHERE user_seq = "
-                                      "(SELECT seq FROM users WHERE tenant_id = ? AND id = ?)"));
-    clear.bind(1, tenant).bind(2, id);
-    SCIMD_TRY(clear.run());
-  }
+// Adds the user_emails rows of `row` to the stored user `id`.
+Status insert_user_emails(Connection& db, TenantId tenant, std::string_view id,
+                          const IndexRow& row) {
   SCIMD_ASSIGN_OR_RETURN(Statement fill,
-                         db.prepare(std::string(user_emails_fill(db.dialect())) +
-                                    "u.tenant_id = ? AND u.id = ?"));
-  fill.bind(1, tenant).bind(2, id);
+                         db.prepare(user_emails_insert(db.dialect(), "users u") +
+                                    " WHERE u.tenant_id = ? AND u.id = ?"));
+  fill.bind(1, row.emails).bind(2, tenant).bind(3, id);
   return fill.run();
 }
 
@@ -541,27 +529,34 @@ Resource new_resource(json::object doc, const std::string& when, Source source) 
   return created;
 }
 
-// Inserts a new resource (of a tenant known to exist) with its side rows: user_emails for
-// users, member rows for groups (created.members then holds them); appends its events.
+// Inserts a new resource with its side rows: user_emails for users, member rows for groups
+// (created.members then holds them); appends its events.
 Status insert_resource(Connection& db, TenantId tenant, ResourceKind kind, Resource& created,
                        const std::vector<scim::MemberRef>& members, Source source,
                        std::vector<NewEvent>& events) {
   const IndexRow row = index_row(kind, created.doc);
-  SCIMD_TRY(check_unique(db, tenant, kind, row, created.doc, created.id));
-  SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.prepare("INSERT INTO " + std::string(table_of(kind)) +
-                 " (tenant_id, id, doc, version, created, last_modified, user_name_lower, "
-                 "display_name, display_name_lower, external_id, work_email_lower, active, "
-                 "synced) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  // On PostgreSQL a user's emails go in with its row, in one statement (one round trip).
+  const bool emails_along = kind == ResourceKind::user && db.dialect() == Dialect::postgres;
+  std::string sql = "INSERT INTO " + std::string(table_of(kind)) +
+                    " (tenant_id, id, doc, version, created, last_modified, user_name_lower, "
+                    "display_name, display_name_lower, external_id, work_email_lower, active, "
+                    "synced) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  if (emails_along) {
+    sql = "WITH u AS (" + sql + " RETURNING seq, tenant_id) " +
+          user_emails_insert(Dialect::postgres, "u");
+  }
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare(sql));
   stmt.bind(1, tenant).bind(2, created.id).bind(3, json::serialize(created.doc));
   stmt.bind(4, created.created).bind(5, created.last_modified);
   bind_index_row(stmt, 6, row);
   stmt.bind(12, created.synced ? 1 : 0);
-  if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind);
+  if (emails_along) stmt.bind(13, row.emails);
+  if (Status s = stmt.run(); !s.ok()) {
+    return write_error(stmt, std::move(s).error(), kind, tenant, created.doc);
+  }
   for (NewEvent& e : resource_events(kind, nullptr, &created, source)) events.push_back(std::move(e));
-  if (kind == ResourceKind::user) {
-    SCIMD_TRY(refresh_user_emails(db, tenant, created.id, /*fresh=*/true));
+  if (kind == ResourceKind::user && !emails_along && row.emails != "[]") {
+    SCIMD_TRY(insert_user_emails(db, tenant, created.id, row));
   }
   if (kind == ResourceKind::group) {
     MemberDelta delta;
@@ -576,20 +571,32 @@ Status insert_resource(Connection& db, TenantId tenant, ResourceKind kind, Resou
 Status rewrite_row(Connection& db, TenantId tenant, ResourceKind kind, std::string_view id,
                    const json::object& doc, const std::string& when, bool doc_changed) {
   const IndexRow row = index_row(kind, doc);
-  SCIMD_TRY(check_unique(db, tenant, kind, row, doc, id));
-  SCIMD_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.prepare("UPDATE " + std::string(table_of(kind)) +
-                 " SET doc = ?, version = version + 1, last_modified = ?, "
-                 "user_name_lower = ?, display_name = ?, display_name_lower = ?, "
-                 "external_id = ?, work_email_lower = ?, active = ? "
-                 "WHERE tenant_id = ? AND id = ?"));
+  const bool new_emails = kind == ResourceKind::user && doc_changed;
+  // On PostgreSQL the emails are replaced in the same statement (one round trip); its parts
+  // all see the snapshot before it, so the DELETE removes only the old rows.
+  const bool emails_along = new_emails && db.dialect() == Dialect::postgres;
+  std::string sql = "UPDATE " + std::string(table_of(kind)) +
+                    " SET doc = ?, version = version + 1, last_modified = ?, "
+                    "user_name_lower = ?, display_name = ?, display_name_lower = ?, "
+                    "external_id = ?, work_email_lower = ?, active = ? "
+                    "WHERE tenant_id = ? AND id = ?";
+  if (emails_along) {
+    sql = "WITH u AS (" + sql + " RETURNING seq, tenant_id), old AS (DELETE FROM user_emails "
+          "WHERE user_seq IN (SELECT seq FROM u)) " + user_emails_insert(Dialect::postgres, "u");
+  }
+  SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare(sql));
   stmt.bind(1, json::serialize(doc)).bind(2, when);
   bind_index_row(stmt, 3, row);
   stmt.bind(9, tenant).bind(10, id);
-  if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind);
-  if (kind == ResourceKind::user && doc_changed) {
-    SCIMD_TRY(refresh_user_emails(db, tenant, id, /*fresh=*/false));
+  if (emails_along) stmt.bind(11, row.emails);
+  if (Status s = stmt.run(); !s.ok()) return write_error(stmt, std::move(s).error(), kind, tenant, doc);
+  if (new_emails && !emails_along) {
+    SCIMD_ASSIGN_OR_RETURN(Statement clear,
+                           db.prepare("DELETE FROM user_emails WHERE user_seq = "
+                                      "(SELECT seq FROM users WHERE tenant_id = ? AND id = ?)"));
+    clear.bind(1, tenant).bind(2, id);
+    SCIMD_TRY(clear.run());
+    if (row.emails != "[]") SCIMD_TRY(insert_user_emails(db, tenant, id, row));
   }
   return {};
 }
@@ -644,7 +651,6 @@ Result<Resource> SqlStore::create(TenantId tenant, ResourceKind kind, json::obje
   std::vector<NewEvent> events;
   SCIMD_TRY(exec_->write([&](Connection& db) -> Status {
     events.clear();
-    SCIMD_TRY(check_tenant_exists(db, tenant));
     if (kind == ResourceKind::user && options.adopt_unsynced && options.source == Source::scim) {
       SCIMD_ASSIGN_OR_RETURN(std::optional<Resource> adopted,
                              adopt_user(db, tenant, created.doc, when, events));
@@ -670,7 +676,6 @@ Result<std::vector<std::string>> SqlStore::create_batch(TenantId tenant, Resourc
   SCIMD_TRY(exec_->write([&](Connection& db) -> Status {
     events.clear();
     ids.clear();
-    SCIMD_TRY(check_tenant_exists(db, tenant));
     for (NewResource& resource : resources) {
       Resource created = new_resource(resource.doc, when, Source::scim);
       SCIMD_TRY(insert_resource(db, tenant, kind, created, resource.members, Source::scim, events));

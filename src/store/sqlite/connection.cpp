@@ -87,6 +87,7 @@ class SqliteStatement final : public sql::StatementImpl {
   bool unique_violation() const override {
     return last_rc_ == SQLITE_CONSTRAINT_UNIQUE || last_rc_ == SQLITE_CONSTRAINT_PRIMARYKEY;
   }
+  bool foreign_key_violation() const override { return last_rc_ == SQLITE_CONSTRAINT_FOREIGNKEY; }
 
   bool is_null(int column) const override {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
