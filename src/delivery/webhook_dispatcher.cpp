@@ -174,6 +174,7 @@ void WebhookDispatcher::schedule_loop() {
       listed_once = true;
     }
     auto deadline = SteadyClock::now() + kTick;
+    std::size_t queued = 0;
     {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
@@ -188,6 +189,7 @@ void WebhookDispatcher::schedule_loop() {
         if (renew) {
           ep->busy = true;
           queue_.push_back(ep);
+          ++queued;
           continue;
         }
         if (ep->due && *ep->due > wall_now) {
@@ -199,9 +201,12 @@ void WebhookDispatcher::schedule_loop() {
         if (!news && ep->unsaved == 0 && ep->pending.empty()) continue;
         ep->busy = true;
         queue_.push_back(ep);
+        ++queued;
       }
     }
-    work_ready_.notify_all();
+    // Only when there is work: every signalled write passes here, and waking idle workers for
+    // nothing cost two context switches each per write.
+    for (std::size_t i = 0; i < queued; ++i) work_ready_.notify_one();
     store_->event_signal().wait_until(generation, deadline);
   }
 }

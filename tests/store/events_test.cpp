@@ -1,6 +1,7 @@
 // The transactional outbox: which events each write appends, in order, with what payload; role
 // recomputation from the group→role mapping; adoption of pre-registered users.
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -181,6 +182,40 @@ TEST_P(EventsTest, SequencesArePerTenantAndGapless) {
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->size(), 2u);
   EXPECT_EQ((*page)[0].seq, 3);
+}
+
+// Concurrent writes share transactions on PostgreSQL (group commit), and their events one
+// statement per tenant: each tenant's numbers stay gapless, each event keeps its own write's
+// time and object.
+TEST_P(EventsTest, ConcurrentWritesOfTwoTenantsNumberTheirEventsWithoutGaps) {
+  auto other = store_->create_tenant("globex");
+  ASSERT_TRUE(other.ok());
+  const TenantId tenants[] = {tenant_, other->id};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 8; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < 25; ++i) {
+        const std::string name = "w" + std::to_string(w) + "u" + std::to_string(i);
+        auto made = store_->create(tenants[(w + i) % 2], ResourceKind::user, user_doc(name), {});
+        EXPECT_TRUE(made.ok()) << made.error().detail;
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  for (const TenantId tenant : tenants) {
+    const auto events = events_after(0, tenant);
+    ASSERT_EQ(events.size(), 100u);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const json::object& e = events[i];
+      EXPECT_EQ(e.at("seq"), static_cast<std::int64_t>(i + 1));
+      EXPECT_EQ(e.at("tenant"), tenant == tenant_ ? "acme" : "globex");
+      const json::object& user = e.at("data").at("resource").as_object();
+      auto stored = store_->get(tenant, ResourceKind::user, std::string(user.at("id").as_string()), {});
+      ASSERT_TRUE(stored.ok());
+      EXPECT_EQ(e.at("time"), json::value(stored->created));
+      EXPECT_EQ(user.at("userName"), stored->doc.at("userName"));
+    }
+  }
 }
 
 TEST_P(EventsTest, WritesWakeTheEventSignal) {

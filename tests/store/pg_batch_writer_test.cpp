@@ -132,6 +132,64 @@ TEST_F(PgBatchWriterTest, AFailedStatementFailsOnlyItsJob) {
   EXPECT_EQ(counter("b"), 0);
 }
 
+TEST_F(PgBatchWriterTest, BatchesRunWithoutSavepointsUntilAJobFails) {
+  PgBatchWriter writer(*executor_, *pool_, {.lanes = 1, .guarded_after_failure = 2});
+  const sql::Executor::Job fails = [](Connection& db) -> Status {
+    SCIMD_TRY(run(db, "UPDATE counters SET n = n + 100 WHERE k = 'b'"));
+    return make_error(Errc::not_found, "gone");
+  };
+  for (const Status& s : run_as_one_batch(writer, {add("a", 1), add("a", 1)})) EXPECT_TRUE(s.ok());
+  EXPECT_EQ(writer.guarded_batches(), 0u);
+
+  // The failure rolls the batch back; it runs again guarded, with the same results as ever.
+  const auto statuses = run_as_one_batch(writer, {add("a", 1), fails, add("a", 1)});
+  EXPECT_TRUE(statuses[0].ok());
+  ASSERT_FALSE(statuses[1].ok());
+  EXPECT_EQ(statuses[1].error().code, Errc::not_found);
+  EXPECT_TRUE(statuses[2].ok());
+  EXPECT_EQ(writer.guarded_batches(), 1u);
+  EXPECT_EQ(counter("a"), 4);
+  EXPECT_EQ(counter("b"), 0);
+
+  // The next two batches are guarded from the start; the one after is not.
+  for (int i = 0; i < 3; ++i) {
+    for (const Status& s : run_as_one_batch(writer, {add("a", 1), add("a", 1)})) {
+      EXPECT_TRUE(s.ok());
+    }
+  }
+  EXPECT_EQ(writer.guarded_batches(), 3u);
+  EXPECT_EQ(counter("a"), 10);
+  EXPECT_EQ(writer.batches(), 5u);
+}
+
+// The jobs of a batch share the rows they keep under one key; a job that fails takes its own
+// rows back.
+TEST_F(PgBatchWriterTest, RowsKeptByTheJobsOfABatchGoInTogether) {
+  PgBatchWriter writer(*executor_, *pool_, {.lanes = 1});
+  std::atomic<int> renders = 0;
+  const Connection::RenderRows digits = [&renders](const std::vector<std::string>& rows) {
+    ++renders;
+    std::string n;
+    for (const std::string& row : rows) n += row;
+    return "UPDATE counters SET n = " + n + " WHERE k = 'a'";
+  };
+  auto keep = [&](std::string row, bool fail) -> sql::Executor::Job {
+    return [&digits, row, fail](Connection& db) -> Status {
+      SCIMD_TRY(db.exec_rows_with_commit("digits", 1, {row}, digits));
+      if (fail) return make_error(Errc::not_found, "gone");
+      return {};
+    };
+  };
+  const auto statuses = run_as_one_batch(writer, {keep("1", false), keep("2", true),
+                                                  keep("3", false)});
+  EXPECT_TRUE(statuses[0].ok());
+  EXPECT_FALSE(statuses[1].ok());
+  EXPECT_TRUE(statuses[2].ok());
+  EXPECT_EQ(counter("a"), 13);
+  EXPECT_EQ(renders, 1);  // the unguarded try failed before its COMMIT; the guarded one renders
+  EXPECT_EQ(writer.batches(), 1u);
+}
+
 TEST_F(PgBatchWriterTest, AKeptStatementRefusedAtCommitFailsOnlyItsJob) {
   PgBatchWriter writer(*executor_, *pool_, {.lanes = 1});
   std::atomic<int> runs{0};

@@ -98,6 +98,27 @@ TEST_F(PgExecutorTest, KeptStatementsRunInLockOrder) {
   EXPECT_EQ(counter("a"), ((0 + 1) * 2) * 10 + 3);
 }
 
+// Rows kept under one key become one statement at the COMMIT, rendered once, rows in order.
+TEST_F(PgExecutorTest, RowsKeptUnderOneKeyGoInAsOneStatement) {
+  PgExecutor exec(*pool_);
+  int renders = 0;
+  const Connection::RenderRows digits = [&renders](const std::vector<std::string>& rows) {
+    ++renders;
+    std::string n;
+    for (const std::string& row : rows) n += row;
+    return "UPDATE counters SET n = " + n + " WHERE k = 'a'";
+  };
+  const Status done = exec.write([&](Connection& db) -> Status {
+    SCIMD_TRY(db.exec_rows_with_commit("digits", 1, {"1", "2"}, digits));
+    SCIMD_TRY(db.exec_with_commit("UPDATE counters SET n = n + 1 WHERE k = 'b'", 1));
+    return db.exec_rows_with_commit("digits", 1, {"3"}, digits);
+  });
+  ASSERT_TRUE(done.ok()) << done.error().detail;
+  EXPECT_EQ(renders, 1);
+  EXPECT_EQ(counter("a"), 123);
+  EXPECT_EQ(counter("b"), 1);
+}
+
 TEST_F(PgExecutorTest, AStatementKeptForTheCommitThatFailsRollsTheJobBack) {
   PgExecutor exec(*pool_);
   const Status status = exec.write([](Connection& db) -> Status {

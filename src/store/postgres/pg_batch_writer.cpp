@@ -19,7 +19,7 @@ PgBatchWriter::PgBatchWriter(PgExecutor& executor, PgPool& pool, PgBatchWriterOp
     : executor_(executor),
       pool_(pool),
       options_{std::max<std::size_t>(options.max_batch, 1),
-               std::max<std::size_t>(options.lanes, 1)} {
+               std::max<std::size_t>(options.lanes, 1), options.guarded_after_failure} {
   for (std::size_t i = 0; i < options_.lanes; ++i) lanes_.emplace_back([this] { run(); });
 }
 
@@ -52,6 +52,11 @@ std::uint64_t PgBatchWriter::batches() const {
 std::uint64_t PgBatchWriter::batched_jobs() const {
   std::lock_guard lock(mutex_);
   return batched_jobs_;
+}
+
+std::uint64_t PgBatchWriter::guarded_batches() const {
+  std::lock_guard lock(mutex_);
+  return guarded_batches_;
 }
 
 std::size_t PgBatchWriter::queued() const {
@@ -92,7 +97,21 @@ void PgBatchWriter::run_batch(Batch& batch) {
     }
     const sql::Lease lease = std::move(leased).value();
     // The pool only ever lends PgConnections.
-    outcome = try_batch(static_cast<PgConnection&>(*lease), batch);
+    auto& conn = static_cast<PgConnection&>(*lease);
+    bool guarded = false;
+    {
+      std::lock_guard lock(mutex_);
+      guarded = guarded_left_ > 0;
+      if (guarded) --guarded_left_;
+    }
+    outcome = try_batch(conn, batch, guarded);
+    if (outcome == Outcome::job_failed) {
+      {
+        std::lock_guard lock(mutex_);
+        guarded_left_ = options_.guarded_after_failure;
+      }
+      outcome = try_batch(conn, batch, true);
+    }
   }  // the connection goes back before any job runs again
   if (outcome == Outcome::lost) {
     for (const auto& p : batch) p->done.set_value(commit_fate_unknown());
@@ -118,7 +137,7 @@ void PgBatchWriter::run_batch(Batch& batch) {
   run_alone(again);
 }
 
-PgBatchWriter::Outcome PgBatchWriter::try_batch(PgConnection& conn, Batch& batch) {
+PgBatchWriter::Outcome PgBatchWriter::try_batch(PgConnection& conn, Batch& batch, bool guarded) {
   conn.clear_last_sqlstate();
   conn.drop_deferred();
   auto give_up = [&] {
@@ -126,16 +145,29 @@ PgBatchWriter::Outcome PgBatchWriter::try_batch(PgConnection& conn, Batch& batch
     if (conn.healthy() && conn.in_transaction()) (void)conn.exec("ROLLBACK");
     return Outcome::not_committed;
   };
-  // Each job runs in savepoint `job`; between two jobs one round trip ends one and opens the next.
-  if (!conn.exec(executor_.begin_statement() + "; SAVEPOINT job").ok()) return give_up();
+  if (guarded) {
+    std::lock_guard lock(mutex_);
+    ++guarded_batches_;
+  }
+  // Guarded, each job runs in savepoint `job`; between two jobs one round trip ends one and
+  // opens the next.
+  if (!conn.exec(executor_.begin_statement() + (guarded ? "; SAVEPOINT job" : "")).ok()) {
+    return give_up();
+  }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Pending& p = *batch[i];
-    if (i > 0 && !conn.exec("RELEASE SAVEPOINT job; SAVEPOINT job").ok()) return give_up();
+    if (guarded && i > 0 && !conn.exec("RELEASE SAVEPOINT job; SAVEPOINT job").ok()) {
+      return give_up();
+    }
     const std::size_t mark = conn.deferred_mark();
     Status worked = run_job(*p.job, conn);
     if (worked.ok()) continue;
-    conn.drop_deferred_after(mark);
     if (!conn.healthy()) return give_up();  // nothing was committed: all run again, alone
+    if (!guarded) {
+      give_up();
+      return Outcome::job_failed;
+    }
+    conn.drop_deferred_after(mark);
     p.again = retryable_sqlstate(conn.last_sqlstate());
     if (!conn.exec("ROLLBACK TO SAVEPOINT job").ok()) return give_up();
     conn.clear_last_sqlstate();

@@ -420,7 +420,13 @@ Status PgConnection::exec(std::string_view sql) {
 }
 
 Status PgConnection::exec_with_commit(std::string sql, std::int64_t lock_order) {
-  deferred_.emplace_back(lock_order, std::move(sql));
+  deferred_.push_back(Kept{lock_order, "", std::move(sql), nullptr});
+  return {};
+}
+
+Status PgConnection::exec_rows_with_commit(std::string key, std::int64_t lock_order,
+                                           std::vector<std::string> rows, RenderRows render) {
+  for (std::string& row : rows) deferred_.push_back(Kept{lock_order, key, std::move(row), render});
   return {};
 }
 
@@ -433,10 +439,25 @@ std::string PgConnection::literal(std::string_view text) const {
 }
 
 Status PgConnection::commit_with_deferred() {
-  std::stable_sort(deferred_.begin(), deferred_.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // By lock order, then key, so each key's rows lie together, in the order they were kept.
+  std::stable_sort(deferred_.begin(), deferred_.end(), [](const Kept& a, const Kept& b) {
+    return a.lock_order != b.lock_order ? a.lock_order < b.lock_order : a.key < b.key;
+  });
   std::string sql;
-  for (const auto& [order, statement] : deferred_) sql += statement + ';';
+  for (std::size_t i = 0; i < deferred_.size();) {
+    if (deferred_[i].key.empty()) {
+      sql += deferred_[i++].text + ';';
+      continue;
+    }
+    std::vector<std::string> rows;
+    std::size_t end = i;
+    while (end < deferred_.size() && deferred_[end].lock_order == deferred_[i].lock_order &&
+           deferred_[end].key == deferred_[i].key) {
+      rows.push_back(std::move(deferred_[end++].text));
+    }
+    sql += deferred_[i].render(rows) + ';';
+    i = end;
+  }
   deferred_.clear();
   return exec(sql + "COMMIT");
 }

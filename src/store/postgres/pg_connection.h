@@ -62,6 +62,8 @@ class PgConnection final : public sql::Connection {
   sql::Dialect dialect() const override { return sql::Dialect::postgres; }
   // Kept for commit_with_deferred() (the executor's COMMIT).
   Status exec_with_commit(std::string sql, std::int64_t lock_order = 0) override;
+  Status exec_rows_with_commit(std::string key, std::int64_t lock_order,
+                               std::vector<std::string> rows, RenderRows render) override;
   // PQescapeLiteral: right whatever the server's standard_conforming_strings.
   std::string literal(std::string_view text) const override;
   // Sends what exec_with_commit() kept, then COMMIT, in one round trip.
@@ -112,8 +114,14 @@ class PgConnection final : public sql::Connection {
   std::uint64_t next_statement_ = 0;
   std::int64_t changes_ = 0;
   std::string last_sqlstate_;
-  // Statements for commit_with_deferred(), with their lock order.
-  std::vector<std::pair<std::int64_t, std::string>> deferred_;
+  // What commit_with_deferred() sends: a statement (no key) or a row of a key, one each.
+  struct Kept {
+    std::int64_t lock_order = 0;
+    std::string key;   // "" for a statement of its own
+    std::string text;  // the statement, or the row
+    RenderRows render;  // rows only
+  };
+  std::vector<Kept> deferred_;
 };
 
 }  // namespace scimd::store::postgres

@@ -128,6 +128,18 @@ class Connection {
     (void)lock_order;
     return exec(sql);
   }
+  // Turns rows kept under one key into the statement(s) that write them.
+  using RenderRows = std::function<std::string(const std::vector<std::string>& rows)>;
+  // As exec_with_commit, for rows that later jobs of the same transaction may add to: at the
+  // COMMIT every row kept under `key` (all jobs', in the order kept) goes to the `render` given
+  // with the first of them, so a batch of jobs costs one statement per key (one plan, one hold
+  // of the row they share), not one per job. Others render and run the rows now.
+  virtual Status exec_rows_with_commit(std::string key, std::int64_t lock_order,
+                                       std::vector<std::string> rows, RenderRows render) {
+    (void)key;
+    (void)lock_order;
+    return exec(render(rows));
+  }
   // `text` as a string literal of this engine's SQL.
   virtual std::string literal(std::string_view text) const;
 };

@@ -11,42 +11,58 @@ namespace scimd::store::sql {
 namespace {
 
 // PostgreSQL: the tenant's row lock orders all its events, from the bump of event_seq until the
-// COMMIT, so concurrent writes of one tenant queue on it. One statement bumps, numbers, writes
-// the tenant into each payload and inserts, and it travels with the COMMIT: the lock is held
-// for that one round trip. Past kEventsPerStatement (a PATCH of a 100k-member group) the rest
-// follow in more statements of the same round trip, numbered from the counter already bumped.
-// (Should the tenant be gone, nothing is inserted; the job's own statements have failed before.)
+// COMMIT, so concurrent writes of one tenant queue on it. The events of every job of a
+// transaction are kept as rows for the COMMIT (Connection::exec_rows_with_commit) and go in
+// with it: one statement bumps the counter once, numbers the rows, writes the tenant into each
+// payload and inserts, so the lock is held for that one round trip and the statement is
+// planned once per transaction. Past kEventsPerStatement (a PATCH of a 100k-member group) the
+// rest follow in more statements of the same round trip, numbered from the counter already
+// bumped. (Should the tenant be gone, nothing is inserted; the job's own statements have
+// failed before.)
 constexpr std::size_t kEventsPerStatement = 1000;
 
-Status append_events_with_commit(Connection& db, TenantId tenant,
-                                 const std::vector<NewEvent>& events, const std::string& when) {
-  const std::string total = std::to_string(events.size());
+// The statements that insert a tenant's kept event rows: `id, type, time, before_seq,
+// before_tenant, rest` as literals, numbered here in order.
+std::string render_event_rows(TenantId tenant, const std::vector<std::string>& rows) {
+  const std::string total = std::to_string(rows.size());
   const std::string tenant_id = std::to_string(tenant);
-  for (std::size_t first = 0; first < events.size(); first += kEventsPerStatement) {
-    const std::size_t end = std::min(events.size(), first + kEventsPerStatement);
-    std::string rows;
+  std::string sql;
+  for (std::size_t first = 0; first < rows.size(); first += kEventsPerStatement) {
+    const std::size_t end = std::min(rows.size(), first + kEventsPerStatement);
+    std::string values;
     for (std::size_t i = first; i < end; ++i) {
-      const std::string id = new_event_id();
-      const EventJsonParts parts = event_json_parts(id, events[i].type, when, events[i].data);
-      rows += (i == first ? "(" : ", (") + std::to_string(i + 1) + ", " + db.literal(id) + ", " +
-              db.literal(events[i].type) + ", " + db.literal(parts.before_seq) + ", " +
-              db.literal(parts.before_tenant) + ", " + db.literal(parts.rest) + ")";
+      values += (i == first ? "(" : ", (") + std::to_string(i + 1) + ", " + rows[i] + ")";
     }
     const std::string counter = first == 0 ? "UPDATE tenants SET event_seq = event_seq + " + total +
                                                  " WHERE id = " + tenant_id +
                                                  " RETURNING event_seq - " + total
                                            : "SELECT event_seq - " + total;
-    SCIMD_TRY(db.exec_with_commit(
-        "WITH b AS (" + counter + " AS base, to_json(name)::text AS name" +
-        (first == 0 ? "" : " FROM tenants WHERE id = " + tenant_id) +
-        ") INSERT INTO events (tenant_id, seq, id, type, time, payload) SELECT " + tenant_id +
-        ", b.base + e.n, e.id, e.type, " + db.literal(when) +
-        ", e.before_seq || (b.base + e.n) || e.before_tenant || b.name || e.rest FROM b, "
-        "(VALUES " +
-        rows + ") AS e(n, id, type, before_seq, before_tenant, rest)",
-        tenant));  // batched writes lock the tenants' counter rows in tenant order
+    if (!sql.empty()) sql += ';';
+    sql += "WITH b AS (" + counter + " AS base, to_json(name)::text AS name" +
+           (first == 0 ? "" : " FROM tenants WHERE id = " + tenant_id) +
+           ") INSERT INTO events (tenant_id, seq, id, type, time, payload) SELECT " + tenant_id +
+           ", b.base + e.n, e.id, e.type, e.time, "
+           "e.before_seq || (b.base + e.n) || e.before_tenant || b.name || e.rest FROM b, "
+           "(VALUES " + values + ") AS e(n, id, type, time, before_seq, before_tenant, rest)";
   }
-  return {};
+  return sql;
+}
+
+Status append_events_with_commit(Connection& db, TenantId tenant,
+                                 const std::vector<NewEvent>& events, const std::string& when) {
+  std::vector<std::string> rows;
+  rows.reserve(events.size());
+  for (const NewEvent& event : events) {
+    const std::string id = new_event_id();
+    const EventJsonParts parts = event_json_parts(id, event.type, when, event.data);
+    rows.push_back(db.literal(id) + ", " + db.literal(event.type) + ", " + db.literal(when) +
+                   ", " + db.literal(parts.before_seq) + ", " + db.literal(parts.before_tenant) +
+                   ", " + db.literal(parts.rest));
+  }
+  // Batched writes lock the tenants' counter rows in tenant order.
+  return db.exec_rows_with_commit(
+      "events " + std::to_string(tenant), tenant, std::move(rows),
+      [tenant](const std::vector<std::string>& kept) { return render_event_rows(tenant, kept); });
 }
 
 }  // namespace
