@@ -33,9 +33,16 @@ std::string random_id_bytes(std::size_t n) {
 }
 
 std::string sha256(std::string_view data) {
+  // Fetched once: SHA256() fetches the algorithm on every call, under a lock that every request
+  // thread (each hashes its bearer token) queued on.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  if (md == nullptr) std::abort();
   std::string out(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         reinterpret_cast<unsigned char*>(out.data()));
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, md,
+                 nullptr) != 1) {
+    std::abort();
+  }
   return out;
 }
 
