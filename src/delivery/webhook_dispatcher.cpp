@@ -29,6 +29,9 @@ constexpr Ms kMinRelistGap{50};
 // The scheduler's longest sleep: bounds how late it notices stop() and an endpoint whose round
 // ended just after a signal.
 constexpr Ms kTick{100};
+// Under a write load the event signal fires for every commit; the scheduler passes at most
+// once per this gap, so it costs a wake-up per gap instead of one per write.
+constexpr Ms kMinPassGap{10};
 // After a store error while taking or renewing a lease: the next try (not every tick).
 constexpr Ms kLeaseErrorRetry{1000};
 
@@ -122,6 +125,7 @@ void WebhookDispatcher::stop() {
     stopping_ = true;
   }
   work_ready_.notify_all();
+  scheduler_wake_.notify_all();
   if (scheduler_.joinable()) scheduler_.join();
   for (auto& w : workers_) {
     if (w.joinable()) w.join();
@@ -165,6 +169,7 @@ void WebhookDispatcher::schedule_loop() {
   while (true) {
     const std::uint64_t generation = store_->event_signal().generation();
     const auto steady_now = SteadyClock::now();
+    const auto pass_started = steady_now;
     const bool signalled = generation != listed_generation;
     if (!listed_once || steady_now - listed_at >= options_.relist_interval ||
         (signalled && steady_now - listed_at >= kMinRelistGap)) {
@@ -207,6 +212,12 @@ void WebhookDispatcher::schedule_loop() {
     // Only when there is work: every signalled write passes here, and waking idle workers for
     // nothing cost two context switches each per write.
     for (std::size_t i = 0; i < queued; ++i) work_ready_.notify_one();
+    {
+      std::unique_lock lock(mutex_);
+      if (scheduler_wake_.wait_until(lock, pass_started + kMinPassGap, [&] { return stopping_; })) {
+        return;
+      }
+    }
     store_->event_signal().wait_until(generation, deadline);
   }
 }

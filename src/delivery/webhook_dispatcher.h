@@ -99,6 +99,7 @@ class WebhookDispatcher {
 
   std::mutex mutex_;
   std::condition_variable work_ready_;
+  std::condition_variable scheduler_wake_;  // stop() interrupts the gap between passes
   std::map<std::string, std::shared_ptr<Endpoint>> endpoints_;
   std::deque<std::shared_ptr<Endpoint>> queue_;
   bool stopping_ = false;

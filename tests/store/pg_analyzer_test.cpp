@@ -109,13 +109,13 @@ TEST_F(PgAnalyzerTest, AnalyzingReplacesAGenericPlanMadeOnAnEmptyTable) {
 TEST_F(PgAnalyzerTest, SmallChangesSinceTheLastAnalysisAreLeftAlone) {
   add_users(0, 1000);
   ASSERT_EQ(analyze(*db_), 1);
-  add_users(1000, 1120);  // 120 < 50 + 10% of 1000
+  add_users(1000, 1900);  // 900 < 50 + 1000: the table has not doubled
   EXPECT_EQ(text_of(*db_,
                     "SELECT n_mod_since_analyze FROM pg_stat_user_tables "
                     "WHERE relid = 'users'::regclass"),
-            "120\n");
+            "900\n");
   EXPECT_EQ(analyze(*db_), 0);
-  add_users(1120, 1160);  // 160 >= 150
+  add_users(1900, 2060);  // 1060 >= 1050
   EXPECT_EQ(analyze(*db_), 1);
   EXPECT_EQ(analyze_count(), 2);
 }

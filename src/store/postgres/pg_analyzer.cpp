@@ -16,7 +16,7 @@ constexpr const char* kStaleTables =
     "SELECT c.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
     "WHERE s.relid IN ('users'::regclass, 'groups'::regclass, 'memberships'::regclass, "
     "'user_emails'::regclass) "
-    "AND s.n_mod_since_analyze >= 50 + 0.1 * greatest(c.reltuples, 0) ORDER BY c.relname";
+    "AND s.n_mod_since_analyze >= 50 + greatest(c.reltuples, 0) ORDER BY c.relname";
 
 }  // namespace
 
