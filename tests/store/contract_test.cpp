@@ -410,6 +410,36 @@ TEST_P(StoreContract, GroupMembersKeepInsertionOrderAndDropUnknownIds) {
   EXPECT_EQ(self->version, 1);
 }
 
+// Adds go in a statement per 1,000 ids: order, repeats and displays hold across them.
+TEST_P(StoreContract, LargeAddsKeepTheirOrderAndCountRepeatsOnce) {
+  std::vector<sql::SqlStore::NewResource> users;
+  for (int i = 0; i < 2500; ++i) users.push_back({user_doc("m" + std::to_string(i)), {}});
+  auto ids = dynamic_cast<sql::SqlStore&>(*store_).create_batch(tenant_, ResourceKind::user,
+                                                                std::move(users));
+  ASSERT_TRUE(ids.ok()) << ids.error().detail;
+  std::vector<MemberRef> wanted;
+  std::vector<std::string> expected;
+  for (auto it = ids->rbegin(); it != ids->rend(); ++it) {
+    wanted.push_back({*it, "", ""});
+    expected.push_back(*it);
+  }
+  wanted.push_back({expected[1500], "Late name", ""});  // a repeat: no new row, its display
+  wanted.push_back({"ghost", "", ""});
+  const std::string g = make_group("big");
+  const std::int64_t before = *store_->last_event_seq(tenant_);
+  auto added = store_->update(tenant_, ResourceKind::group, g, std::nullopt, Fetch{true, false},
+                              member_ops({{MemberOp::Kind::add, wanted}}));
+  ASSERT_TRUE(added.ok()) << added.error().detail;
+  EXPECT_EQ(member_ids(*added), expected);
+  EXPECT_EQ(added->members[1500].display, "Late name");
+  EXPECT_EQ(added->members[0].type, "User");
+  auto events = store_->list_events(tenant_, before, 10000);
+  ASSERT_TRUE(events.ok());
+  std::size_t user_added = 0;
+  for (const Event& e : *events) user_added += e.type == "group.user_added" ? 1 : 0;
+  EXPECT_EQ(user_added, 2500u);
+}
+
 TEST_P(StoreContract, MemberOpsApplyInOrder) {
   const std::string a = make_user("a");
   const std::string b = make_user("b");

@@ -9,21 +9,29 @@
 
 namespace scimd::store::sql {
 
+// A FROM item over the JSON array bound to its `?`: one row `e` per element, in array order
+// (json_row_position), each element itself an array read with json_row_item.
+inline std::string_view json_rows_from(Dialect dialect) {
+  return dialect == Dialect::postgres ? "json_array_elements(?::json) WITH ORDINALITY AS e(v, n)"
+                                      : "json_each(?) AS e";
+}
+// Item `i` of the current row's element, as text (NULL for a JSON null).
+inline std::string json_row_item(Dialect dialect, int i) {
+  return (dialect == Dialect::postgres ? "e.v ->> " : "e.value ->> ") + std::to_string(i);
+}
+// The current row's position in the array.
+inline std::string_view json_row_position(Dialect dialect) {
+  return dialect == Dialect::postgres ? "e.n" : "e.key";
+}
+
 // Inserts user_emails rows for the users row(s) of `users` (a FROM item aliased `u`, with seq
 // and tenant_id) from the JSON array bound to the statement's first `?` in it: one
 // [type_lower or null, value_lower] pair per row (IndexRow::emails, from scim::index_keys).
 inline std::string user_emails_insert(Dialect dialect, std::string_view users) {
-  std::string sql = "INSERT INTO user_emails (user_seq, tenant_id, type_lower, value_lower) ";
-  if (dialect == Dialect::postgres) {
-    sql += "SELECT u.seq, u.tenant_id, e.v ->> 0, e.v ->> 1 FROM ";
-    sql += users;
-    sql += ", json_array_elements(?::json) AS e(v)";
-  } else {
-    sql += "SELECT u.seq, u.tenant_id, e.value ->> 0, e.value ->> 1 FROM ";
-    sql += users;
-    sql += ", json_each(?) AS e";
-  }
-  return sql;
+  return "INSERT INTO user_emails (user_seq, tenant_id, type_lower, value_lower) "
+         "SELECT u.seq, u.tenant_id, " + json_row_item(dialect, 0) + ", " +
+         json_row_item(dialect, 1) + " FROM " + std::string(users) + ", " +
+         std::string(json_rows_from(dialect));
 }
 
 // The SQLite migration that created user_emails filled it from users.doc with this, for the

@@ -1,36 +1,22 @@
 #include "store/sql/memberships.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
+#include <boost/json.hpp>
+
+#include "store/sql/dialect_sql.h"
+
 namespace scimd::store::sql {
+
+namespace json = boost::json;
 
 namespace {
 
-Result<std::optional<std::string>> member_type_of(Connection& db, TenantId tenant,
-                                                  std::string_view id) {
-  for (const char* table : {"users", "groups"}) {
-    SCIMD_ASSIGN_OR_RETURN(Statement stmt, db.prepare("SELECT 1 FROM " + std::string(table) +
-                                                      " WHERE tenant_id = ? AND id = ?"));
-    stmt.bind(1, tenant).bind(2, id);
-    SCIMD_ASSIGN_OR_RETURN(const bool found, stmt.step());
-    if (found) return std::optional<std::string>(table[0] == 'u' ? "User" : "Group");
-  }
-  return std::optional<std::string>();
-}
-
-// The stored display of a membership row, or nullopt when there is no row.
-Result<std::optional<std::string>> member_row(Connection& db, TenantId tenant,
-                                              std::string_view group_id,
-                                              std::string_view member_id) {
-  SCIMD_ASSIGN_OR_RETURN(Statement stmt,
-                         db.prepare("SELECT display FROM memberships WHERE tenant_id = ? AND "
-                                    "group_id = ? AND member_id = ?"));
-  stmt.bind(1, tenant).bind(2, group_id).bind(3, member_id);
-  SCIMD_ASSIGN_OR_RETURN(const bool found, stmt.step());
-  if (!found) return std::optional<std::string>();
-  return std::optional<std::string>(stmt.column_text(0));
-}
+// Members added by one statement at most (a group created with 100k members takes several).
+constexpr std::size_t kMembersPerStatement = 1000;
 
 // Runs a DELETE ... RETURNING member_id, member_type, display and records the rows removed.
 Result<bool> delete_returning(Statement& stmt, MemberDelta& delta) {
@@ -107,26 +93,71 @@ Result<std::vector<scim::GroupRef>> load_groups(Connection& db, TenantId tenant,
 
 Result<bool> add_members(Connection& db, TenantId tenant, std::string_view group_id,
                          const std::vector<scim::MemberRef>& members, MemberDelta& delta) {
-  bool changed = false;
+  // One entry per id, at its first place; the last non-empty display named wins (as applying
+  // the repeats one after the other would leave it).
+  std::vector<scim::MemberRef> wanted;
+  std::map<std::string, std::size_t, std::less<>> place;
   for (const scim::MemberRef& m : members) {
     if (m.value == group_id) continue;
-    SCIMD_ASSIGN_OR_RETURN(const std::optional<std::string> type,
-                           member_type_of(db, tenant, m.value));
-    if (!type) continue;  // Entra and Microsoft's Postman tests add ids that do not exist
-    SCIMD_ASSIGN_OR_RETURN(const std::optional<std::string> display,
-                           member_row(db, tenant, group_id, m.value));
-    if (display && (m.display.empty() || *display == m.display)) continue;
+    const auto [at, fresh] = place.emplace(m.value, wanted.size());
+    if (fresh) {
+      wanted.push_back(m);
+    } else if (!m.display.empty()) {
+      wanted[at->second].display = m.display;
+    }
+  }
+  bool changed = false;
+  const Dialect dialect = db.dialect();
+  for (std::size_t first = 0; first < wanted.size(); first += kMembersPerStatement) {
+    const std::size_t end = std::min(wanted.size(), first + kMembersPerStatement);
+    json::array rows;
+    for (std::size_t i = first; i < end; ++i) {
+      rows.push_back(json::array{json::string(wanted[i].value), json::string(wanted[i].display)});
+    }
+    // The ids that name a user or group of the tenant (Entra and Microsoft's Postman tests add
+    // ids that do not exist: skipped) and are not members yet, appended in the order given.
     SCIMD_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.prepare(display ? "UPDATE memberships SET display = ? WHERE tenant_id = ? AND "
-                             "group_id = ? AND member_id = ?"
-                           : "INSERT INTO memberships (display, tenant_id, group_id, member_id, "
-                             "member_type) VALUES (?, ?, ?, ?, ?)"));
-    stmt.bind(1, m.display).bind(2, tenant).bind(3, group_id).bind(4, m.value);
-    if (!display) stmt.bind(5, *type);
-    SCIMD_TRY(stmt.run());
-    if (!display) delta.added.push_back({m.value, m.display, *type});
-    changed = true;
+        Statement insert,
+        db.prepare("WITH v AS (SELECT " + json_row_item(dialect, 0) + " AS id, " +
+                   json_row_item(dialect, 1) + " AS display, " +
+                   std::string(json_row_position(dialect)) + " AS n FROM " +
+                   std::string(json_rows_from(dialect)) +
+                   // Scalar subqueries, not EXISTS: PostgreSQL may hash an EXISTS over the
+                   // whole users table; a scalar subquery is an index probe per id.
+                   "), t AS (SELECT v.id, v.display, v.n, COALESCE("
+                   "(SELECT 'User' FROM users u WHERE u.tenant_id = ? AND u.id = v.id), "
+                   "(SELECT 'Group' FROM groups g WHERE g.tenant_id = ? AND g.id = v.id)) AS type, "
+                   "(SELECT 1 FROM memberships m WHERE m.tenant_id = ? AND m.group_id = ? AND "
+                   "m.member_id = v.id) AS present FROM v) "
+                   "INSERT INTO memberships (display, tenant_id, group_id, member_id, member_type) "
+                   "SELECT t.display, ?, ?, t.id, t.type FROM t WHERE t.type IS NOT NULL AND "
+                   "t.present IS NULL ORDER BY t.n RETURNING member_id, member_type"));
+    insert.bind(1, json::serialize(rows)).bind(2, tenant).bind(3, tenant);
+    insert.bind(4, tenant).bind(5, group_id).bind(6, tenant).bind(7, group_id);
+    std::vector<std::pair<std::size_t, std::string>> added;  // place, type
+    while (true) {
+      SCIMD_ASSIGN_OR_RETURN(const bool row, insert.step());
+      if (!row) break;
+      added.emplace_back(place.find(insert.column_text(0))->second, insert.column_text(1));
+    }
+    std::sort(added.begin(), added.end());  // RETURNING promises no order
+    std::set<std::size_t> inserted;
+    for (const auto& [at, type] : added) {
+      delta.added.push_back({wanted[at].value, wanted[at].display, type});
+      inserted.insert(at);
+    }
+    changed = changed || !added.empty();
+    // Members already there take a display that is named and differs (Okta names them).
+    for (std::size_t i = first; i < end; ++i) {
+      if (wanted[i].display.empty() || inserted.contains(i)) continue;
+      SCIMD_ASSIGN_OR_RETURN(Statement update,
+                             db.prepare("UPDATE memberships SET display = ? WHERE tenant_id = ? "
+                                        "AND group_id = ? AND member_id = ? AND display != ?"));
+      update.bind(1, wanted[i].display).bind(2, tenant).bind(3, group_id);
+      update.bind(4, wanted[i].value).bind(5, wanted[i].display);
+      SCIMD_TRY(update.run());
+      changed = changed || db.changes() > 0;
+    }
   }
   return changed;
 }
