@@ -169,7 +169,6 @@ void WebhookDispatcher::schedule_loop() {
   while (true) {
     const std::uint64_t generation = store_->event_signal().generation();
     const auto steady_now = SteadyClock::now();
-    const auto pass_started = steady_now;
     const bool signalled = generation != listed_generation;
     if (!listed_once || steady_now - listed_at >= options_.relist_interval ||
         (signalled && steady_now - listed_at >= kMinRelistGap)) {
@@ -214,7 +213,7 @@ void WebhookDispatcher::schedule_loop() {
     for (std::size_t i = 0; i < queued; ++i) work_ready_.notify_one();
     {
       std::unique_lock lock(mutex_);
-      if (scheduler_wake_.wait_until(lock, pass_started + kMinPassGap, [&] { return stopping_; })) {
+      if (scheduler_wake_.wait_until(lock, steady_now + kMinPassGap, [&] { return stopping_; })) {
         return;
       }
     }

@@ -141,15 +141,15 @@ Result<bool> add_members(Connection& db, TenantId tenant, std::string_view group
       added.emplace_back(place.find(insert.column_text(0))->second, insert.column_text(1));
     }
     std::sort(added.begin(), added.end());  // RETURNING promises no order
-    std::set<std::size_t> inserted;
+    std::vector<bool> inserted(end - first, false);
     for (const auto& [at, type] : added) {
       delta.added.push_back({wanted[at].value, wanted[at].display, type});
-      inserted.insert(at);
+      inserted[at - first] = true;
     }
     changed = changed || !added.empty();
     // Members already there take a display that is named and differs (Okta names them).
     for (std::size_t i = first; i < end; ++i) {
-      if (wanted[i].display.empty() || inserted.contains(i)) continue;
+      if (wanted[i].display.empty() || inserted[i - first]) continue;
       SCIMD_ASSIGN_OR_RETURN(Statement update,
                              db.prepare("UPDATE memberships SET display = ? WHERE tenant_id = ? "
                                         "AND group_id = ? AND member_id = ? AND display != ?"));

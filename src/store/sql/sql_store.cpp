@@ -209,6 +209,7 @@ IndexRow index_row(ResourceKind kind, const json::object& doc) {
   if (const json::value* active = doc.if_contains("active"); active && active->is_bool()) {
     row.active = active->as_bool() ? 1 : 0;
   }
+  if (kind != ResourceKind::user) return row;  // groups have no email rows
   json::array emails;
   for (const scim::EmailKey& e : keys.emails) {
     emails.push_back(json::array{e.type ? json::value(to_lower(*e.type)) : json::value(nullptr),
