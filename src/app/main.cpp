@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
       ->envname("SCIMD_PUBLIC_URL");
   serve_cmd->add_option("--max-body", serve_config.max_body_bytes, "Largest request body in bytes")
       ->envname("SCIMD_MAX_BODY");
-  serve_cmd->add_option("--threads", serve_config.threads, "I/O threads (0: one per core)")
+  serve_cmd->add_option("--threads", serve_config.threads, "I/O threads (0: one per core, and on PostgreSQL at least pool_size)")
       ->envname("SCIMD_THREADS");
   serve_cmd->add_option("--max-page-size", serve_config.max_page_size,
                         "Most resources one list page returns")

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
@@ -178,6 +179,13 @@ int serve(const ServeConfig& config) {
   }
   options.max_body_bytes = config.max_body_bytes;
   options.io_threads = config.threads;
+  // Reads run on the I/O threads. On PostgreSQL each one waits out a round trip on a pooled
+  // connection, so by default there are enough threads to keep the whole pool busy: one per
+  // core left connections idle (8 threads gave ~30 % more filter lookups/s on 2 cores).
+  if (options.io_threads == 0) {
+    options.io_threads = std::max(static_cast<int>(std::thread::hardware_concurrency()),
+                                  store::Store::waiting_reads(config.db));
+  }
 
   delivery::DispatcherOptions webhook_options;
   const auto horizon = parse_duration(config.webhook_horizon);

@@ -123,4 +123,10 @@ Result<std::unique_ptr<Store>> Store::open(std::string_view url, Use use) {
                         "' (expected sqlite:PATH or postgres://user:pass@host:port/db)");
 }
 
+int Store::waiting_reads(std::string_view url) {
+  if (!url.starts_with("postgres://") && !url.starts_with("postgresql://")) return 0;
+  const auto options = postgres_options(url);
+  return options.ok() ? static_cast<int>(options->pool_size) : 0;
+}
+
 }  // namespace scimd::store

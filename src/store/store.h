@@ -133,6 +133,10 @@ class Store {
   // open or connect), internal (schema newer than this binary).
   enum class Use { serve, one_shot };
   static Result<std::unique_ptr<Store>> open(std::string_view url, Use use = Use::serve);
+  // How many reads of the store at `url` can wait on it at once: a PostgreSQL pool's size
+  // (each read waits out a network round trip on its connection), 0 for SQLite, whose reads
+  // are work on the caller's CPU, and for a URL open() would refuse.
+  static int waiting_reads(std::string_view url);
 
   // --- tenants and tokens -------------------------------------------------------------
   // Errors: uniqueness (name taken), invalid_value (name not [a-z0-9][a-z0-9-_.]{0,62}).

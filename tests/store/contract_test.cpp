@@ -1109,5 +1109,14 @@ TEST(StoreOpen, PostgresUrlOptionsAreChecked) {
   }
 }
 
+// The serving threads cover a PostgreSQL pool; SQLite reads wait on nothing.
+TEST(StoreOpen, WaitingReadsAreThePostgresPoolSize) {
+  EXPECT_EQ(Store::waiting_reads("postgres://scimd@127.0.0.1:1/scimd"), 8);
+  EXPECT_EQ(Store::waiting_reads("postgresql://scimd@db/scimd?sslmode=disable&pool_size=24"), 24);
+  EXPECT_EQ(Store::waiting_reads("postgres://scimd@db/scimd?pool_size=0"), 0);
+  EXPECT_EQ(Store::waiting_reads("sqlite:/tmp/scimd.db?read_connections=16"), 0);
+  EXPECT_EQ(Store::waiting_reads("mysql://db"), 0);
+}
+
 }  // namespace
 }  // namespace scimd::store::testing
