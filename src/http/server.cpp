@@ -2,12 +2,14 @@
 
 #include <atomic>
 #include <csignal>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -45,8 +47,8 @@ struct Server::Impl {
         handler(std::move(h)),
         may_block(std::move(pred)),
         io_threads(resolve_thread_count(options.io_threads)),
-        ioc(io_threads),
-        control(asio::make_strand(ioc)),
+        loops(make_loops(io_threads)),
+        control(asio::make_strand(*loops.front())),
         acceptor(control),
         drain_timer(control),
         accept_retry_timer(control),
@@ -57,12 +59,22 @@ struct Server::Impl {
     context.blocking_pool = &blocking_pool;
     context.registry = registry;
     context.access_log = access_logger();
+    for (auto& loop : loops) idle_guards.emplace_back(loop->get_executor());
+  }
+
+  static std::vector<std::unique_ptr<asio::io_context>> make_loops(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    for (int i = 0; i < n; ++i) loops.push_back(std::make_unique<asio::io_context>(1));
+    return loops;
+  }
+  void stop_loops() {
+    for (auto& loop : loops) loop->stop();
   }
 
   ~Impl() {
     // Sessions destroyed with the event loop must not schedule anything on it.
     registry->forget_on_empty();
-    // Handlers still on the pool hold sessions and post to ioc: finish them while ioc lives.
+    // Handlers still on the pool hold sessions and post to the loops: finish them while the loops live.
     blocking_pool.join();
   }
 
@@ -75,8 +87,13 @@ struct Server::Impl {
   const BlockingPredicate may_block;
   const int io_threads;
   std::shared_ptr<SessionRegistry> registry = std::make_shared<SessionRegistry>();
-  SessionContext context;  // sessions refer to it; it outlives ioc's handlers
-  asio::io_context ioc;
+  SessionContext context;  // sessions refer to it; it outlives the loops' handlers
+  // One event loop per I/O thread; each connection stays on one loop, so the reply a blocking
+  // handler posts back wakes only that loop's thread.
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  // Keep a loop without connections running until the drain ends.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> idle_guards;
+  std::size_t next_loop = 0;  // round robin of accepted connections (control strand)
   // Acceptor, signals and the drain timer are only touched on this strand.
   asio::strand<asio::io_context::executor_type> control;
   tcp::acceptor acceptor;
@@ -89,7 +106,8 @@ struct Server::Impl {
 };
 
 void Server::Impl::do_accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  asio::io_context& loop = *loops[next_loop++ % loops.size()];
+  acceptor.async_accept(asio::make_strand(loop), [this](beast::error_code ec, tcp::socket socket) {
     on_accept(ec, std::move(socket));
   });
 }
@@ -123,10 +141,15 @@ void Server::Impl::begin_drain() {
   drain_timer.async_wait([this](beast::error_code wait_ec) {
     if (wait_ec) return;  // cancelled: every session finished in time
     spdlog::warn("http: drain timeout; abandoning {} connection(s)", registry->size());
-    ioc.stop();
+    stop_loops();
   });
-  // With no session left, the loop runs out of work and every io thread returns from run().
-  registry->drain([this] { asio::post(control, [this] { drain_timer.cancel(); }); });
+  // With no session left, the loops run out of work and every io thread returns from run().
+  registry->drain([this] {
+    asio::post(control, [this] {
+      drain_timer.cancel();
+      for (auto& guard : idle_guards) guard.reset();
+    });
+  });
 }
 
 Server::Server(ServerOptions options, Handler handler, BlockingPredicate may_block)
@@ -138,7 +161,7 @@ Result<void> Server::listen() {
   auto& impl = *impl_;
   const auto where = impl.options.host + ":" + std::to_string(impl.options.port);
   beast::error_code ec;
-  tcp::resolver resolver(impl.ioc);
+  tcp::resolver resolver(*impl.loops.front());
   const auto results = resolver.resolve(impl.options.host, std::to_string(impl.options.port),
                                         tcp::resolver::passive, ec);
   if (ec || results.empty()) {
@@ -182,8 +205,10 @@ void Server::run() {
 
   std::vector<std::thread> threads;
   threads.reserve(static_cast<std::size_t>(impl.io_threads - 1));
-  for (int i = 1; i < impl.io_threads; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
-  impl.ioc.run();
+  for (int i = 1; i < impl.io_threads; ++i) {
+    threads.emplace_back([&impl, i] { impl.loops[static_cast<std::size_t>(i)]->run(); });
+  }
+  impl.loops.front()->run();
   for (auto& thread : threads) thread.join();
   impl.signals.reset();  // gives SIGINT and SIGTERM back their default action
   impl.context.access_log->flush();

@@ -8,6 +8,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -409,6 +410,35 @@ TEST_F(ServerTest, BlockingHandlerRunsOffTheIoThreadWhichStaysFree) {
 
   EXPECT_EQ(api_.thread_of("/fast"), api_.thread_of("/fast2"));
   EXPECT_NE(api_.thread_of("/block/slow?sleep=800"), api_.thread_of("/fast"));
+}
+
+// Each I/O thread runs a loop of its own: connections are dealt out in turn and each one stays
+// on its loop, and a blocking handler's reply comes back to that loop.
+TEST_F(ServerTest, ConnectionsAreDealtOverTheLoopsAndEachStaysOnOne) {
+  ServerOptions options = test_options();
+  options.io_threads = 3;
+  start(options);
+  std::vector<tcp::socket> sockets;
+  std::vector<beast::flat_buffer> buffers(3);
+  for (int c = 0; c < 3; ++c) sockets.push_back(connect());
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t c = 0; c < 3; ++c) {
+      const std::string target = "/c" + std::to_string(c) + "/r" + std::to_string(round);
+      ASSERT_EQ(get(sockets[c], buffers[c], target).result_int(), 200u);
+      ASSERT_EQ(get(sockets[c], buffers[c], "/block" + target).result_int(), 200u);
+    }
+  }
+  std::set<std::thread::id> loops;
+  for (int c = 0; c < 3; ++c) {
+    const std::string first = "/c" + std::to_string(c) + "/r0";
+    for (int round = 1; round < 3; ++round) {
+      EXPECT_EQ(api_.thread_of("/c" + std::to_string(c) + "/r" + std::to_string(round)),
+                api_.thread_of(first));
+    }
+    EXPECT_NE(api_.thread_of("/block" + first), api_.thread_of(first));
+    loops.insert(api_.thread_of(first));
+  }
+  EXPECT_EQ(loops.size(), 3u);
 }
 
 TEST_F(ServerTest, ManyConcurrentBlockingRequestsAllComplete) {
