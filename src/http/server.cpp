@@ -74,7 +74,8 @@ struct Server::Impl {
   ~Impl() {
     // Sessions destroyed with the event loop must not schedule anything on it.
     registry->forget_on_empty();
-    // Handlers still on the pool hold sessions and post to the loops: finish them while the loops live.
+    // Handlers still on the pool hold sessions and post to the loops: finish them while the
+    // loops live.
     blocking_pool.join();
   }
 
