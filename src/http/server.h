@@ -18,7 +18,8 @@ namespace scimd::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;                // 0 = pick a free port (see Server::port())
-  int io_threads = 0;                        // 0 = std::thread::hardware_concurrency()
+  // Threads each running an event loop of their own; 0 = std::thread::hardware_concurrency().
+  int io_threads = 0;
   int blocking_threads = 32;                 // pool for handlers that may block (store writes)
   std::size_t max_header_bytes = 16 * 1024;  // larger header -> 431
   std::size_t max_body_bytes = 1 << 20;      // larger body -> 413

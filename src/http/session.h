@@ -1,6 +1,6 @@
 // One accepted connection: reads a request, hands it to the handler (inline, or on the
 // blocking pool), writes the response, and repeats while keep-alive holds. Everything of one
-// session runs on its own strand. Internal to http/.
+// session runs on its own strand, on the one event loop it was accepted onto. Internal to http/.
 #pragma once
 
 #include <chrono>
