@@ -17,7 +17,7 @@ namespace scimd::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  unsigned short port = 8080;                // 0 = pick a free port (see Server::port())
+  unsigned short port = 8080;  // 0 = pick a free port (see Server::port())
   // Threads each running an event loop of their own; 0 = std::thread::hardware_concurrency().
   int io_threads = 0;
   int blocking_threads = 32;                 // pool for handlers that may block (store writes)
