@@ -46,8 +46,7 @@ struct Server::Impl {
       : options(std::move(opts)),
         handler(std::move(h)),
         may_block(std::move(pred)),
-        io_threads(resolve_thread_count(options.io_threads)),
-        loops(make_loops(io_threads)),
+        loops(make_loops(resolve_thread_count(options.io_threads))),
         control(asio::make_strand(*loops.front())),
         acceptor(control),
         drain_timer(control),
@@ -86,7 +85,6 @@ struct Server::Impl {
   const ServerOptions options;
   const Handler handler;
   const BlockingPredicate may_block;
-  const int io_threads;
   std::shared_ptr<SessionRegistry> registry = std::make_shared<SessionRegistry>();
   SessionContext context;  // sessions refer to it; it outlives the loops' handlers
   // One event loop per I/O thread; each connection stays on one loop, so the reply a blocking
@@ -205,9 +203,9 @@ void Server::run() {
   });
 
   std::vector<std::thread> threads;
-  threads.reserve(static_cast<std::size_t>(impl.io_threads - 1));
-  for (int i = 1; i < impl.io_threads; ++i) {
-    threads.emplace_back([&impl, i] { impl.loops[static_cast<std::size_t>(i)]->run(); });
+  threads.reserve(impl.loops.size() - 1);
+  for (std::size_t i = 1; i < impl.loops.size(); ++i) {
+    threads.emplace_back([&impl, i] { impl.loops[i]->run(); });
   }
   impl.loops.front()->run();
   for (auto& thread : threads) thread.join();

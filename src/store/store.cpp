@@ -94,10 +94,14 @@ Result<postgres::PostgresOptions> postgres_options(std::string_view url) {
   return options;
 }
 
+bool is_postgres_url(std::string_view url) {
+  return url.starts_with("postgres://") || url.starts_with("postgresql://");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::open(std::string_view url, Use use) {
-  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+  if (is_postgres_url(url)) {
     SCIMD_ASSIGN_OR_RETURN(postgres::PostgresOptions options, postgres_options(url));
     if (use == Use::one_shot) {
       options.listen = false;
@@ -124,7 +128,7 @@ Result<std::unique_ptr<Store>> Store::open(std::string_view url, Use use) {
 }
 
 int Store::waiting_reads(std::string_view url) {
-  if (!url.starts_with("postgres://") && !url.starts_with("postgresql://")) return 0;
+  if (!is_postgres_url(url)) return 0;
   const auto options = postgres_options(url);
   return options.ok() ? static_cast<int>(options->pool_size) : 0;
 }
