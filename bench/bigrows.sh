@@ -225,19 +225,7 @@ if [ "$MODE" = full ]; then
     echo "startup $SMALL: $START_SMALL"; echo "startup $BIG: $START_BIG"
     echo "patch $GROUP_SMALL: $PATCH_SMALL"; echo "patch $GROUP_BIG: $PATCH_BIG"; } >"$OUTDIR/bigrows-raw.txt"
   cp "$REPORT" "$OUTDIR/bigrows-report.txt"
-  # Replace the section (up to the next "## " heading) or append it.
-  node -e '
-    const fs = require("fs");
-    const [file, sectionFile] = process.argv.slice(1);
-    const section = fs.readFileSync(sectionFile, "utf8").trimEnd() + "\n";
-    const text = fs.readFileSync(file, "utf8");
-    const head = "## Big tenants (`bash bench/bigrows.sh`)";
-    const start = text.indexOf(head);
-    if (start < 0) { fs.writeFileSync(file, text.trimEnd() + "\n\n" + section); process.exit(0); }
-    const next = text.indexOf("\n## ", start + head.length);
-    const rest = next < 0 ? "" : "\n" + text.slice(next + 1);
-    fs.writeFileSync(file, text.slice(0, start) + section + rest);
-  ' "$ROOT/bench/RESULTS.md" "$REPORT"
+  replace_section "Big tenants (\`bash bench/bigrows.sh\`)" "$REPORT"
   log "wrote bench/results/$(date -u +%F)/bigrows-*.txt and bench/RESULTS.md"
 fi
 cat "$REPORT"

@@ -107,16 +107,9 @@ SECTION="$ROOT/bench/results/micro.md"
   echo
 } > "$SECTION"
 
-# Replace the section in RESULTS.md (up to the next "## " heading), or append it.
-RESULTS="$ROOT/bench/RESULTS.md"
-awk -v section="$SECTION" '
-  BEGIN { while ((getline line < section) > 0) body = body line "\n" }
-  /^## Micro-benchmarks/ { printf "%s", body; skipping = 1; done = 1; next }
-  skipping && /^## / { skipping = 0 }
-  !skipping { print }
-  END { if (!done) printf "\n%s", body }
-' "$RESULTS" > "$SCRATCH/RESULTS.md"
-cp "$SCRATCH/RESULTS.md" "$RESULTS"
+# shellcheck source=bench/sections.sh
+source "$ROOT/bench/sections.sh"
+replace_section "Micro-benchmarks" "$SECTION"
 cat "$SECTION"
 echo "micro: wrote $OUT and the micro-benchmark section of bench/RESULTS.md"
 exit 0

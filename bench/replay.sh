@@ -60,19 +60,8 @@ ninja -C "$REPLAY_BUILD" -j"${JOBS:-2}" scimd-replay >/dev/null
 REPLAY="$REPLAY_BUILD/bench/replay/scimd-replay"
 SIZE=(--users "$REPLAY_USERS" --groups "$REPLAY_GROUPS" --memberships "$REPLAY_MEMBERSHIPS" --concurrency "$CONCURRENCY")
 
-# wait_for FILE PATTERN SECONDS: poll a log until PATTERN appears (bounded)
-wait_for() {
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  echo "replay: timed out waiting for '$2' in $1:" >&2; tail -5 "$1" >&2; return 1
-}
 # replay LABEL PID BASE TOKEN [--blind]: one bounded run; writes $SCRATCH/replay-LABEL.json with
 # the server's CPU seconds and peak RSS added, and prints the client's text summary to stderr
-# ticks PID: user+system clock ticks of PID and its children (nginx: master + worker)
-ticks() { cat "/proc/$1/stat" $(pgrep -P "$1" | sed 's#.*#/proc/&/stat#') | awk '{t += $14 + $15} END {print t}'; }
-# peak_kb PID: VmHWM of PID plus its children
-peak_kb() { cat "/proc/$1/status" $(pgrep -P "$1" | sed 's#.*#/proc/&/status#') | awk '/VmHWM/ {t += $2} END {print t}'; }
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 replay() {
   local label=$1 pid=$2 base=$3 token=$4 out="$SCRATCH/replay-$1.json" rc=0 ticks0 ticks1
   shift 4
@@ -115,28 +104,14 @@ check_jackson() {
   checked "$SCRATCH/replay-jackson-mem.json" "$n of $REPLAY_MEMBERSHIPS group.user_added events (/healthz)"
 }
 
-# ---- 1. ceiling: nginx with the peers' fixed reply; POST/PATCH get it too (405 -> 200) ----
-mkdir -p "$SCRATCH/nginx/tmp"
-sed -e "s#@PREFIX@#$SCRATCH/nginx#g" -e "s#@ROOT@#$PEERS_DIR#g" -e "s#@PORT@#$CPORT#g" \
-  -e "s#@WORKERS@#1#g" \
-  -e 's#try_files /response.json =404;#&\n      error_page 405 =200 /response.json;#' \
-  "$PEERS_DIR/ceiling/nginx.conf.in" >"$SCRATCH/nginx/nginx.conf"
-nginx -p "$SCRATCH/nginx" -c "$SCRATCH/nginx/nginx.conf" >"$SCRATCH/nginx.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 50); do
-  curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$CPORT/" && break
-  sleep 0.1
-done
+# ---- 1. ceiling: nginx with the peers' fixed reply to every method ----
+start_ceiling "$CPORT"
 replay ceiling "${PIDS[-1]}" "http://127.0.0.1:$CPORT/scim/v2" none --blind
 stop "${PIDS[-1]}"
 
 # ---- 2. scimd: a fresh SQLite file, one tenant ----
-DB="$SCRATCH/replay.sqlite"
-TOKEN=$("$SCIMD_BIN" tenant create bench --db "sqlite:$DB" --json | jq -r .token)
-"$SCIMD_BIN" serve --db "sqlite:$DB" --listen "127.0.0.1:$PORT" \
-  --public-url "http://127.0.0.1:$PORT" >"$SCRATCH/scimd.log" 2>&1 &
-PIDS+=($!)
-wait_for "$SCRATCH/scimd.log" listening 30
+start_scimd "$PORT" "$SCRATCH/replay.sqlite" >"$SCRATCH/token"
+TOKEN=$(cat "$SCRATCH/token")
 replay scimd "${PIDS[-1]}" "http://127.0.0.1:$PORT/scim/v2/bench" "$TOKEN"
 check_scimd "http://127.0.0.1:$PORT/scim/v2/bench" "$TOKEN"
 stop "${PIDS[-1]}"
@@ -144,11 +119,7 @@ stop "${PIDS[-1]}"
 # ---- 3. Jackson mem, started as ../shared/bench/peers/bench.sh does ----
 RUNS=(ceiling scimd)
 if [ "$MODE" = full ] && [ -z "${NO_JACKSON-}" ]; then
-  [ -d "$PEERS_DIR/node_modules" ] || { echo "replay: run $PEERS_DIR/setup.sh first" >&2; exit 2; }
-  (cd "$PEERS_DIR" && PORT=$JPORT TOKEN=bench-token JACKSON_DB=mem exec node jackson.js) \
-    >"$SCRATCH/jackson.log" 2>&1 &
-  PIDS+=($!)
-  wait_for "$SCRATCH/jackson.log" "\"port\":$JPORT" 60
+  start_jackson "$JPORT"
   replay jackson-mem "${PIDS[-1]}" "http://127.0.0.1:$JPORT/scim/v2" bench-token
   check_jackson
   stop "${PIDS[-1]}"
@@ -217,15 +188,7 @@ SECTION="$SCRATCH/section.md"
   fi
   echo
 } >"$SECTION"
-RESULTS="$ROOT/bench/RESULTS.md"
-# Replace the section (up to the next "## " heading) or append it.
-awk -v section="$SECTION" '
-  /^## Entra initial-cycle replay/ { while ((getline line < section) > 0) print line; skip = 1; done = 1; next }
-  skip && /^## / { skip = 0 }
-  !skip { print }
-  END { if (!done) { print ""; while ((getline line < section) > 0) print line } }
-' "$RESULTS" >"$SCRATCH/RESULTS.md"
-cp "$SCRATCH/RESULTS.md" "$RESULTS"
+replace_section "Entra initial-cycle replay" "$SECTION"
 cat "$SECTION"
 log "wrote $OUTDIR/replay-*.json and the section in bench/RESULTS.md"
 exit 0

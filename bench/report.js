@@ -172,11 +172,12 @@ if (peers.includes('scimd') && (ceiling || jackson)) {
   }
   if (jackson) {
     check(`filter req/s, scimd / ${jackson}`, '≥ 5×', rps('scimd', 'filter') / rps(jackson, 'filter'), (v) => v >= 5);
-    const users = (p) => (preloadOf(p) || {}).usersPerSec;
-    check(`creates/s (preload, concurrency 16), scimd / ${jackson}`, '≥ 5×', users('scimd') / users(jackson), (v) => v >= 5);
     check(`peak RSS, scimd / ${jackson}`, '≤ 0.125×', rssOf('scimd') / rssOf(jackson), (v) => v <= 0.125);
   }
   doc.push('### Targets (issue 7) for this part', '', '| row | target | measured | verdict |', '|---|---|---:|---|', ...rows, '');
+  // The preload is one Node process and part of its own limit, so creates have their own run.
+  doc.push('The creates row is judged in "Creates under wrk" (`bash bench/creates.sh`): the preload ' +
+    'above is a single Node process, which limits the rate it measures.', '');
 }
 // Large-tenant lists have their own, longer benchmarks (bench/lists.sh, bench/cursor-depth.sh);
 // their latest figures are kept beside this file and carried into it, so RESULTS.md stays the
