@@ -63,6 +63,28 @@ TEST_F(CheckpointerTest, TheThreadCheckpointsAndTheWalIsReused) {
   EXPECT_LT(largest, 8u << 20) << "without checkpoints the WAL holds everything written";
 }
 
+TEST_F(CheckpointerTest, ThreadPassesComeOncePerThresholdOfFramesNotOncePerCommit) {
+  // A reader's open snapshot keeps the WAL from restarting, so the frame count only grows (as
+  // under a write load that never pauses).
+  auto reader = Connection::open(path(), Connection::Mode::reader);
+  ASSERT_TRUE(reader.ok()) << reader.error().detail;
+  ASSERT_TRUE((*reader)->exec("BEGIN; SELECT count(*) FROM t;").ok());
+  constexpr int kThreshold = 160;  // about ten commits of write_some()
+  auto checkpointer = start(kThreshold, /*hard_limit=*/1'000'000);
+  for (int i = 0; i < 300; ++i) {
+    write_some();
+    // Give the thread time to run every pass it is asked for.
+    if (i % 5 == 4) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the last pass asked for runs
+  const auto frames = wal_bytes() / (4096 + 24);
+  ASSERT_GT(frames, 300u * 15) << "the WAL restarted despite the open reader";
+  // At most one pass per kThreshold frames (a pass asked for after every commit made ~290).
+  EXPECT_GT(checkpointer->checkpoints(), 0u);
+  EXPECT_LE(checkpointer->checkpoints(), frames / kThreshold + 1);
+  ASSERT_TRUE((*reader)->exec("COMMIT").ok());
+}
+
 TEST_F(CheckpointerTest, PastTheHardLimitTheWriterCheckpointsItself) {
   // A threshold the thread never sees: only the writer's inline checkpoints keep the WAL small.
   auto checkpointer = start(/*threshold=*/1'000'000, /*hard_limit=*/100);

@@ -32,7 +32,14 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int fra
     sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
   }
-  if (frames < checkpointer->threshold_frames_) return SQLITE_OK;
+  // One pass per `threshold` frames appended: a pass after every commit past the threshold
+  // copied little each time and cost ~15 % of the CPU of a create load.
+  if (frames < checkpointer->frames_seen_) checkpointer->frames_at_last_request_ = 0;  // restarted
+  checkpointer->frames_seen_ = frames;
+  if (frames - checkpointer->frames_at_last_request_ < checkpointer->threshold_frames_) {
+    return SQLITE_OK;
+  }
+  checkpointer->frames_at_last_request_ = frames;
   {
     const std::lock_guard lock(checkpointer->mutex_);
     checkpointer->wanted_ = true;

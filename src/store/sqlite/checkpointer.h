@@ -2,9 +2,9 @@
 //
 // SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past 1000 frames: the
 // writer copies and syncs those pages while every queued write waits behind it. Here the
-// writer's WAL hook only signals this thread, which runs a PASSIVE checkpoint on its own
-// connection beside the writer and the readers (WAL allows that); the next writer restarts
-// the WAL once every frame has been copied. Under a write load that never pauses the thread
+// writer's WAL hook only signals this thread, once per `threshold` frames appended, and the
+// thread runs a PASSIVE checkpoint on its own connection beside the writer and the readers (WAL
+// allows that); the next writer restarts the WAL once every frame has been copied. Under a write load that never pauses the thread
 // may never catch up to the last frame, so past a hard limit the writer checkpoints inline, as
 // SQLite would, and the WAL stays bounded.
 #pragma once
@@ -54,6 +54,9 @@ class Checkpointer {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool wanted_ = false;
+  // The WAL hook's own (the writer's thread): frames at its last commit and at its last signal.
+  int frames_seen_ = 0;
+  int frames_at_last_request_ = 0;
   bool stopping_ = false;
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> inline_checkpoints_{0};
