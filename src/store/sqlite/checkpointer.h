@@ -4,9 +4,9 @@
 // writer copies and syncs those pages while every queued write waits behind it. Here the
 // writer's WAL hook only signals this thread, once per `threshold` frames appended, and the
 // thread runs a PASSIVE checkpoint on its own connection beside the writer and the readers (WAL
-// allows that); the next writer restarts the WAL once every frame has been copied. Under a write load that never pauses the thread
-// may never catch up to the last frame, so past a hard limit the writer checkpoints inline, as
-// SQLite would, and the WAL stays bounded.
+// allows that); the next writer restarts the WAL once every frame has been copied. Under a write
+// load that never pauses the thread may never catch up to the last frame, so past a hard limit
+// the writer checkpoints inline, as SQLite would, and the WAL stays bounded.
 #pragma once
 
 #include <sqlite3.h>
