@@ -24,7 +24,7 @@ namespace scimd::store::sqlite {
 
 class Checkpointer {
  public:
-  static constexpr int kDefaultThresholdFrames = 1000;  // SQLite's own default (4 MiB)
+  static constexpr int kDefaultThresholdFrames = 1000;   // SQLite's own default (4 MiB)
   static constexpr int kDefaultHardLimitFrames = 16000;  // 64 MiB of 4 KiB pages
 
   // `connection`: a read-write connection of its own to the same database.
