@@ -55,6 +55,22 @@ TEST(Connection, LiteralsSurviveQuotesAndAStatementForTheCommitRunsAtOnce) {
   EXPECT_EQ(stmt->column_text(0), nasty);
 }
 
+// SQLite's memory statistics take a process-wide mutex on every allocation; the first open
+// switches them off, and then the library reports no memory in use. (ctest runs each test in a
+// process of its own, so this open is the process's first SQLite call.)
+TEST(Connection, TheLibraryKeepsNoMemoryStatistics) {
+  TempDir dir;
+  auto db = Connection::open((dir.path() / "c.db").string(), Connection::Mode::writer);
+  ASSERT_TRUE(db.ok()) << db.error().detail;
+  ASSERT_TRUE(
+      (*db)->exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES (randomblob(100000));").ok());
+  sqlite3_int64 current = -1;
+  sqlite3_int64 highest = -1;
+  ASSERT_EQ(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &highest, 0), SQLITE_OK);
+  EXPECT_EQ(current, 0) << "memory statistics are on: every allocation takes their mutex";
+  EXPECT_EQ(highest, 0);
+}
+
 TEST(Connection, PageCacheAndMemoryMapAreBounded) {
   TempDir dir;
   const std::string path = (dir.path() / "c.db").string();

@@ -1,5 +1,6 @@
 #include "store/sqlite/connection.h"
 
+#include <mutex>
 #include <utility>
 
 namespace scimd::store::sqlite {
@@ -71,8 +72,8 @@ class SqliteStatement final : public sql::StatementImpl {
     note_bind(sqlite3_bind_double(stmt_, index, value));
   }
   void bind_text(int index, std::string_view text) override {
-    note_bind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                  SQLITE_UTF8));
+    note_bind(
+        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   }
 
   Result<bool> step() override {
@@ -92,9 +93,7 @@ class SqliteStatement final : public sql::StatementImpl {
   bool is_null(int column) const override {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
   }
-  std::int64_t column_int(int column) const override {
-    return sqlite3_column_int64(stmt_, column);
-  }
+  std::int64_t column_int(int column) const override { return sqlite3_column_int64(stmt_, column); }
   double column_double(int column) const override { return sqlite3_column_double(stmt_, column); }
   std::string column_text(int column) const override {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
@@ -130,12 +129,22 @@ Statement make_statement(sqlite3* db, sqlite3_stmt* stmt, bool owned) {
   return Statement(std::make_unique<SqliteStatement>(db, stmt, owned));
 }
 
+void configure_library() {
+  // SQLite counts every allocation under one process-wide mutex (memory statistics) unless
+  // told not to, and the readers, the writer and the checkpointer allocate on every statement.
+  // Nothing here reads those statistics. sqlite3_config only works before the library is
+  // initialised, so every open calls this first; a later call is a harmless SQLITE_MISUSE.
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 }  // namespace
 
 // --- Connection ----------------------------------------------------------------------------
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mode mode,
                                                      int cache_mib) {
+  configure_library();
   sqlite3* db = nullptr;
   const int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Mode::writer ? SQLITE_OPEN_CREATE : 0);
@@ -154,7 +163,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mo
     // acknowledged write survives kill -9 and power loss.
     // Each job of a group commit runs in a savepoint; its undo pages (the sub-journal) stay in
     // memory instead of a temp file written page by page (two pwrite(2) per changed page).
-    SCIMD_TRY(conn->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"));
+    SCIMD_TRY(
+        conn->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"));
   } else {
     SCIMD_TRY(conn->exec("PRAGMA query_only=ON;"));
   }
