@@ -68,19 +68,16 @@ Response route(const DirectoryContext& ctx, const store::Tenant& tenant, const R
   }
   if (area == "groups") {
     if (n == 1) {
-      return only_get(req, [&] {
-        return directory::list_resources(ctx, tenant, ResourceKind::group, target);
-      });
+      return only_get(
+          req, [&] { return directory::list_resources(ctx, tenant, ResourceKind::group, target); });
     }
     if (n == 2) {
-      return only_get(req, [&] {
-        return directory::get_resource(ctx, tenant, ResourceKind::group, seg[4]);
-      });
+      return only_get(
+          req, [&] { return directory::get_resource(ctx, tenant, ResourceKind::group, seg[4]); });
     }
     if (n == 3 && seg[5] == "members") {
-      return only_get(req, [&] {
-        return directory::members_of_group(ctx, tenant, seg[4], target);
-      });
+      return only_get(req,
+                      [&] { return directory::members_of_group(ctx, tenant, seg[4], target); });
     }
   }
   return no_route(target);
@@ -119,9 +116,11 @@ bool directory_may_wait(const Request& request) {
   // the predicate missed would block an I/O thread.
   if (!is_read(request)) return false;
   // Most GETs (SCIM reads) leave here without parsing: the route needs a literal "events"
-  // segment, unless the path is percent-encoded.
+  // segment, unless the path is percent-encoded. Only the path counts: a SCIM filter in the
+  // query is nearly always percent-encoded.
   const std::string_view raw = request.target;
-  if (raw.find("events") == std::string_view::npos && raw.find('%') == std::string_view::npos) {
+  const std::string_view path = raw.substr(0, raw.find('?'));
+  if (path.find("events") == std::string_view::npos && path.find('%') == std::string_view::npos) {
     return false;
   }
   auto target = parse_target(request.target);

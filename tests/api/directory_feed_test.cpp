@@ -75,7 +75,8 @@ TEST_F(FeedTest, CursorContinuesAndLimitBoundsAPage) {
   std::vector<std::int64_t> walked;
   std::string cursor;
   for (int i = 0; i <= last; ++i) {
-    const Response r = api("GET", "/acme/events?limit=1" + (cursor.empty() ? "" : "&after=" + cursor));
+    const Response r =
+        api("GET", "/acme/events?limit=1" + (cursor.empty() ? "" : "&after=" + cursor));
     ASSERT_EQ(r.status, 200) << r.body;
     const auto body = json_of(r);
     const auto page = seqs(body);
@@ -150,9 +151,10 @@ TEST_F(FeedTest, OtherTenantsWritesDoNotEndTheWait) {
   const std::string after = std::to_string(last_seq());
   auto other = std::async(std::launch::async, [this] {
     std::this_thread::sleep_for(200ms);
-    const Response r = call("POST", "/Users",
-                            R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"g@x.com"})",
-                            token_b_, "globex");
+    const Response r =
+        call("POST", "/Users",
+             R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"g@x.com"})",
+             token_b_, "globex");
     EXPECT_EQ(r.status, 201) << r.body;
   });
   const auto start = Clock::now();
@@ -168,9 +170,8 @@ TEST_F(FeedTest, OtherTenantsWritesDoNotEndTheWait) {
 TEST_F(FeedTest, LongPollsBeyondTheBoundAnswerAtOnce) {
   std::vector<std::future<Response>> waiting;
   for (int i = 0; i < kMaxFeedWaiters; ++i) {
-    waiting.push_back(std::async(std::launch::async, [this] {
-      return api("GET", "/acme/events?wait=10");
-    }));
+    waiting.push_back(
+        std::async(std::launch::async, [this] { return api("GET", "/acme/events?wait=10"); }));
   }
   std::this_thread::sleep_for(500ms);  // let them reach their wait
   const auto start = Clock::now();
@@ -190,9 +191,8 @@ TEST_F(FeedTest, LongPollsBeyondTheBoundAnswerAtOnce) {
   }
   EXPECT_LT(Clock::now() - write_time, 5s);
   // Their places are free again: a new poll waits (and is woken by the next write).
-  auto again = std::async(std::launch::async, [this] {
-    return api("GET", "/acme/events?wait=10&after=1");
-  });
+  auto again =
+      std::async(std::launch::async, [this] { return api("GET", "/acme/events?wait=10&after=1"); });
   std::this_thread::sleep_for(300ms);
   create_user("wake2@x.com");
   const Response r = again.get();
@@ -267,6 +267,9 @@ TEST(DirectoryMayWait, OnlyFeedReadsWithAWait) {
   EXPECT_FALSE(directory_may_wait(req("GET", "/api/v1/acme/events?wait=0")));
   EXPECT_FALSE(directory_may_wait(req("GET", "/api/v1/acme/events?wait=99")));  // a 400
   EXPECT_FALSE(directory_may_wait(req("GET", "/api/v1/acme/users?wait=5")));
+  EXPECT_TRUE(directory_may_wait(req("GET", "/api/v1/acme/%65vents?wait=5")));
+  EXPECT_FALSE(
+      directory_may_wait(req("GET", "/scim/v2/acme/Users?filter=x%20eq%20%22events%22&wait=5")));
   EXPECT_FALSE(directory_may_wait(req("POST", "/api/v1/acme/events?wait=5")));
   EXPECT_FALSE(directory_may_wait(req("GET", "/scim/v2/acme/events?wait=5")));
   // And the service asks it for GETs.
