@@ -47,18 +47,19 @@ start_ceiling() {
   done
   echo "$NAME: the ceiling did not start on port $1" >&2; return 1
 }
-# start_scimd PORT DB: scimd serving a fresh SQLite file DB with one tenant "bench"; prints the
-# tenant's token. Its PID is last in PIDS (call it as `start_scimd ... >file`, not in $(...)).
-start_scimd() {
+# start_scimd_sqlite PORT DB: scimd serving a fresh SQLite file DB with one tenant "bench";
+# prints the tenant's token. Its PID is last in PIDS (call it with `>file`, not in $(...)).
+start_scimd_sqlite() {
   "$SCIMD_BIN" tenant create bench --db "sqlite:$2" --json | jq -r .token
   "$SCIMD_BIN" serve --db "sqlite:$2" --listen "127.0.0.1:$1" \
     --public-url "http://127.0.0.1:$1" >"$SCRATCH/scimd-$1.log" 2>&1 &
   PIDS+=($!)
   wait_for "$SCRATCH/scimd-$1.log" listening 30
 }
-# start_jackson PORT: Jackson with its in-memory store, as ../shared/bench/peers/bench.sh starts
-# it (token bench-token), its npm dependencies installed first if missing. Its PID is last in PIDS.
-start_jackson() {
+# start_jackson_mem PORT: Jackson with its in-memory store, as ../shared/bench/peers/bench.sh
+# starts it (token bench-token), its npm dependencies installed first if missing. Its PID is
+# last in PIDS.
+start_jackson_mem() {
   if ! (cd "$PEERS_DIR" && node -e "require('@boxyhq/saml-jackson')" 2>/dev/null); then
     log "installing the peers' npm dependencies ($PEERS_DIR/setup.sh)"
     timeout -k 10 900 bash "$PEERS_DIR/setup.sh" </dev/null >&2

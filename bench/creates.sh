@@ -85,7 +85,7 @@ start_ceiling "$CPORT"
 post ceiling "${PIDS[-1]}" "http://127.0.0.1:$CPORT/scim/v2/Users" none
 stop "${PIDS[-1]}"
 
-start_scimd "$PORT" "$SCRATCH/creates.sqlite" >"$SCRATCH/token"
+start_scimd_sqlite "$PORT" "$SCRATCH/creates.sqlite" >"$SCRATCH/token"
 TOKEN=$(cat "$SCRATCH/token")
 BASE="http://127.0.0.1:$PORT/scim/v2/bench"
 post scimd "${PIDS[-1]}" "$BASE/Users" "$TOKEN"
@@ -105,7 +105,7 @@ if ! [ "$HELD" -ge "$ANSWERED" ] || ! [ "$HELD" -le $((ANSWERED + 2 * CONN)) ] |
 fi
 if [ "$MODE" = quick ]; then exit "$failed"; fi
 
-start_jackson "$JPORT"
+start_jackson_mem "$JPORT"
 post jackson-mem "${PIDS[-1]}" "http://127.0.0.1:$JPORT/scim/v2/Users" bench-token
 stop "${PIDS[-1]}"
 RUNS+=(jackson-mem)

@@ -39,12 +39,6 @@ NAME=lists
 source "$ROOT/bench/common.sh"
 T_START=$(date +%s)
 
-# wait_for FILE PATTERN SECONDS: poll a log until PATTERN appears (bounded)
-wait_for() {
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  echo "lists: timed out waiting for '$2' in $1:" >&2; tail -5 "$1" >&2; return 1
-}
 uri() { jq -rn --arg v "$1" '$v|@uri'; }
 # wrk_row OUTFILE URL TOKEN: the measured run; prints "rps p50 p99 bad". No wrk warm-up: a
 # filter request can take longer than a short warm-up, and the server would keep working on the

@@ -110,7 +110,7 @@ replay ceiling "${PIDS[-1]}" "http://127.0.0.1:$CPORT/scim/v2" none --blind
 stop "${PIDS[-1]}"
 
 # ---- 2. scimd: a fresh SQLite file, one tenant ----
-start_scimd "$PORT" "$SCRATCH/replay.sqlite" >"$SCRATCH/token"
+start_scimd_sqlite "$PORT" "$SCRATCH/replay.sqlite" >"$SCRATCH/token"
 TOKEN=$(cat "$SCRATCH/token")
 replay scimd "${PIDS[-1]}" "http://127.0.0.1:$PORT/scim/v2/bench" "$TOKEN"
 check_scimd "http://127.0.0.1:$PORT/scim/v2/bench" "$TOKEN"
@@ -119,7 +119,7 @@ stop "${PIDS[-1]}"
 # ---- 3. Jackson mem, started as ../shared/bench/peers/bench.sh does ----
 RUNS=(ceiling scimd)
 if [ "$MODE" = full ] && [ -z "${NO_JACKSON-}" ]; then
-  start_jackson "$JPORT"
+  start_jackson_mem "$JPORT"
   replay jackson-mem "${PIDS[-1]}" "http://127.0.0.1:$JPORT/scim/v2" bench-token
   check_jackson
   stop "${PIDS[-1]}"
