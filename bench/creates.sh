@@ -98,7 +98,8 @@ log "  scimd holds $HELD users after answering 201 to $ANSWERED POSTs"
 RUNS=(ceiling scimd)
 
 failed=0
-if ! [ "$HELD" -ge "$ANSWERED" ] || ! [ "$HELD" -le $((ANSWERED + 2 * CONN)) ] || [ "$(jq '.non2xx + .socket_errors' "$SCRATCH/creates-scimd.json")" != 0 ] ||
+if ! [ "$HELD" -ge "$ANSWERED" ] || ! [ "$HELD" -le $((ANSWERED + 2 * CONN)) ] ||
+  [ "$(jq '.non2xx + .socket_errors' "$SCRATCH/creates-scimd.json")" != 0 ] ||
   [ "$(jq .created "$SCRATCH/creates-scimd.json")" = 0 ]; then
   echo "creates: scimd failed a POST or lost a user (held $HELD, answered 201 to $ANSWERED)" >&2
   failed=1
