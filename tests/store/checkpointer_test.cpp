@@ -41,9 +41,7 @@ class CheckpointerTest : public ::testing::Test {
     return checkpointer;
   }
   // One transaction writing about 16 pages.
-  void write_some() {
-    ASSERT_TRUE(writer_->exec("INSERT INTO t VALUES (randomblob(64000))").ok());
-  }
+  void write_some() { ASSERT_TRUE(writer_->exec("INSERT INTO t VALUES (randomblob(64000))").ok()); }
 
   TempDir dir_;
   std::unique_ptr<Connection> writer_;
